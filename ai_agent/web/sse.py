@@ -1,0 +1,92 @@
+"""Turn the agent's events into Server-Sent Events frames: the wire format of /chat.
+
+A chat stream, in order (cli.py and the chat page read exactly this):
+
+    retry: 5000                                       first: EventSource clients wait 5 s to reconnect
+    event: token        data: {"delta": "..."}        a piece of the answer, as the model produces it
+    event: tool         data: {"name": "...", "args": {...}}   a ticket tool starts
+    event: tool_result  data: {"name": "...", "ok": true}      it ended (ok false: the API said no)
+    event: end          data: {"ok": true}            last, after a complete answer
+    event: error        data: {"message": "..."}      last instead of end: the run failed
+
+The traceback of a failed run goes to the server log only; the client gets describe_error's text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
+from typing import Any, Protocol
+
+from sse_starlette import ServerSentEvent
+
+from agent.errors import describe_error
+from agent.events import AgentEvent, TokenEvent, ToolEndEvent, ToolStartEvent
+
+RETRY_MS = 5000
+# "\n" rather than the library's "\r\n": same meaning to every SSE client, easier to read in curl -N.
+SEPARATOR = "\n"
+
+logger = logging.getLogger(__name__)
+
+
+class EventSource(Protocol):
+    """What the stream needs from agent.assistant.Assistant."""
+
+    def stream(self, message: str) -> AsyncIterator[AgentEvent]: ...
+
+
+async def chat_frames(source: EventSource, message: str) -> AsyncGenerator[ServerSentEvent, None]:
+    """The frames of one chat run; the run starts when the first frame after `retry` is pulled.
+
+    Cancelling the task that iterates this generator (sse-starlette does so when the client
+    disconnects) cancels the run inside it: the agent's stream runs in that same task.
+    """
+    yield ServerSentEvent(retry=RETRY_MS, sep=SEPARATOR)
+    try:
+        # aclosing: if we stop early for any reason, the agent's generator is closed right away,
+        # not whenever the garbage collector gets to it.
+        async with aclosing(source.stream(message)) as events:
+            async for event in events:
+                yield agent_frame(event)
+    except Exception as error:  # CancelledError is a BaseException: a disconnect is not an error
+        logger.exception("chat run failed for a message of %d characters", len(message))
+        yield error_frame(describe_error(error))
+        return
+    yield end_frame()
+
+
+def agent_frame(event: AgentEvent) -> ServerSentEvent:
+    if isinstance(event, TokenEvent):
+        return json_frame("token", {"delta": event.delta})
+    if isinstance(event, ToolStartEvent):
+        return json_frame("tool", {"name": event.name, "args": event.args})
+    if isinstance(event, ToolEndEvent):
+        return json_frame("tool_result", {"name": event.name, "ok": event.ok})
+    raise TypeError(f"unknown agent event {type(event).__name__}")
+
+
+def end_frame() -> ServerSentEvent:
+    return json_frame("end", {"ok": True})
+
+
+def error_frame(message: str) -> ServerSentEvent:
+    return json_frame("error", {"message": message})
+
+
+def json_frame(name: str, data: dict[str, Any]) -> ServerSentEvent:
+    return ServerSentEvent(data=to_json(data), event=name, sep=SEPARATOR)
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """Compact JSON that stays on one line for every SSE client.
+
+    Non-ASCII text is kept readable (curl -N shows "café", not "caf\\u00e9"), but U+2028, U+2029
+    and U+0085 are escaped: JSON allows them raw, yet line splitters such as Python's splitlines
+    (used by httpx's iter_lines) would cut a frame in two at them. default=str: a tool argument
+    of an unusual type (a date) is shown as text instead of failing the whole answer.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085")

@@ -1,0 +1,154 @@
+"""Fixtures shared by both services' tests: real service processes on free ports.
+
+Tests that need PostgreSQL or Chromium skip when those are missing; with
+TESTS_FAIL_ON_SKIP=1 (set by .ci/run) every skip is reported as a failure instead,
+so CI can never pass by quietly not testing something.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+TICKET_SYSTEM_DIR = ROOT / "ticket_system"
+AI_AGENT_DIR = ROOT / "ai_agent"
+POSTGRES_URL_VARIABLE = "TICKETS_TEST_POSTGRES_URL"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("TESTS_FAIL_ON_SKIP") == "1" and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and TESTS_FAIL_ON_SKIP=1 forbids skips: {reason}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_url_or_skip() -> str:
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (e.g. postgres://postgres@127.0.0.1:5432/test)")
+    return url
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not become healthy within {timeout} s")
+
+
+@dataclass
+class ServiceProcess:
+    """A service started as a real process; `url` is its base URL without a trailing slash."""
+
+    url: str
+    port: int
+    env: dict[str, str]
+    args: list[str]
+    cwd: Path
+    health_path: str
+    log_path: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self) -> ServiceProcess:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(self.args, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(self.url + self.health_path, self.process)
+        except RuntimeError as error:
+            self.stop()
+            raise RuntimeError(f"{error}; log:\n{self.log()}") from None
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def ticket_api_env(data_dir: Path, **overrides: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SECRET": secrets.token_urlsafe(32),
+        "TICKET_SYSTEM_ENV_FILE": os.devnull,  # never read a developer's .env in tests
+        "TICKETS_SQLITE_PATH": str(data_dir / "tickets.sqlite3"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    for name in ("DATABASE_URL", "TICKETS_API_TOKEN", "TICKETS_CHAOS_FAILURE_RATE", "TICKETS_CHAOS_MAX_DELAY_MS"):
+        env.pop(name, None)
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture
+def start_ticket_api(tmp_path_factory) -> Iterator[Callable[..., ServiceProcess]]:
+    """Start the ticket API under gunicorn on a free port with a fresh SQLite file.
+
+    Keyword arguments become environment variables (e.g. TICKETS_CHAOS_FAILURE_RATE="0.3").
+    Call `.stop()` / `.start()` on the result to take the API down and bring it back.
+    """
+    started: list[ServiceProcess] = []
+
+    def start(**env_overrides: str) -> ServiceProcess:
+        data_dir = tmp_path_factory.mktemp("ticket-api")
+        env = ticket_api_env(data_dir, **env_overrides)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=TICKET_SYSTEM_DIR, env=env, check=True, capture_output=True,
+        )
+        port = free_port()
+        service = ServiceProcess(
+            url=f"http://127.0.0.1:{port}",
+            port=port,
+            env=env,
+            args=[sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+                  "--workers", "2", "--threads", "4", "--timeout", "60"],
+            cwd=TICKET_SYSTEM_DIR,
+            health_path="/api/health/",
+            log_path=data_dir / "gunicorn.log",
+        )
+        started.append(service)
+        return service.start()
+
+    yield start
+    for service in started:
+        service.stop()
+
+
+@pytest.fixture
+def ticket_api(start_ticket_api) -> ServiceProcess:
+    """A running ticket API with default settings and an empty database."""
+    return start_ticket_api()

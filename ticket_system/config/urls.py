@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from tickets.views import HealthView, TicketViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("tickets", TicketViewSet, basename="ticket")
+
+urlpatterns = [
+    path("api/", include(router.urls)),
+    path("api/health/", HealthView.as_view(), name="health"),
+    path("api/schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", authentication_classes=[],
+                                                     permission_classes=[]), name="docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "tickets.exceptions.json_bad_request"
+handler404 = "tickets.exceptions.json_not_found"
+handler500 = "tickets.exceptions.json_server_error"

@@ -1,0 +1,40 @@
+"""Every API error as JSON: DRF's handler plus the status codes this API's contract adds."""
+
+import logging
+
+from django.http import JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+# Validation codes that mean "well-formed, but not a status this ticket can take": 422, not 400.
+STATUS_ERROR_CODES = {"invalid_status", "transition_not_allowed"}
+
+
+def is_status_error(error: exceptions.ValidationError) -> bool:
+    codes = error.get_codes()
+    return isinstance(codes, dict) and set(codes) == {"resolution_status"} and set(
+        codes["resolution_status"]
+    ) <= STATUS_ERROR_CODES
+
+
+def api_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # Django's handler500 answers unexpected errors (JSON, no traceback).
+    if isinstance(exc, exceptions.ValidationError) and is_status_error(exc):
+        response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    return response
+
+
+def json_not_found(request, exception=None):
+    return JsonResponse({"detail": f"No endpoint at {request.path}."}, status=404)
+
+
+def json_bad_request(request, exception=None):
+    return JsonResponse({"detail": "Bad request."}, status=400)
+
+
+def json_server_error(request):
+    return JsonResponse({"detail": "Internal server error; it has been logged."}, status=500)

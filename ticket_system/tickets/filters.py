@@ -1,0 +1,79 @@
+"""Query-string filters for /api/tickets/; bad values are 400 errors naming the parameter."""
+
+from django import forms
+from django_filters import rest_framework as filters
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter
+
+from .models import Status, Ticket
+
+STATUS_CHOICE_ERROR = "'%(value)s' is not a ticket status: use one of OPEN, RESOLVED, CLOSED."
+
+
+class StatusFormField(forms.ChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = Status.choices
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_choice"] = STATUS_CHOICE_ERROR
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
+class StatusFilter(filters.ChoiceFilter):
+    field_class = StatusFormField
+
+
+class StatusInFilter(filters.BaseInFilter, StatusFilter):
+    pass
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class IdInFilter(filters.BaseInFilter, IdFilter):
+    pass
+
+
+class TicketFilter(filters.FilterSet):
+    id = IdFilter(field_name="id", help_text="Exact ticket id.")
+    id__in = IdInFilter(field_name="id", lookup_expr="in", help_text="Comma-separated ids, e.g. 1,2.")
+    title__icontains = filters.CharFilter(
+        field_name="title", lookup_expr="icontains", help_text="Case-insensitive substring of the title."
+    )
+    created__gte = filters.DateTimeFilter(
+        field_name="created", lookup_expr="gte", help_text="Created at or after this ISO-8601 date/time (UTC)."
+    )
+    created__lte = filters.DateTimeFilter(
+        field_name="created", lookup_expr="lte", help_text="Created at or before this ISO-8601 date/time (UTC)."
+    )
+    resolution_status = StatusFilter(help_text="OPEN, RESOLVED or CLOSED, any letter case.")
+    resolution_status__in = StatusInFilter(
+        field_name="resolution_status", lookup_expr="in", help_text="Comma-separated statuses, e.g. OPEN,CLOSED."
+    )
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's ordering, but an unknown field is a 400 rather than silently ignored, and every
+    ordering ends with an id tiebreak so pages never overlap."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if not params:
+            return self.get_default_ordering(view)
+        fields = [param.strip() for param in params.split(",") if param.strip()]
+        allowed = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+        unknown = [field for field in fields if field.lstrip("-") not in allowed]
+        if unknown or not fields:
+            raise exceptions.ValidationError(
+                {self.ordering_param: [f"Cannot order by '{params}': use {', '.join(sorted(allowed))}, "
+                                       "each optionally with a leading '-'."]}
+            )
+        if not any(field.lstrip("-") == "id" for field in fields):
+            fields.append("-id" if fields[0].startswith("-") else "id")
+        return fields

@@ -1,0 +1,77 @@
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+from . import workflow
+from .models import Status, Ticket
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers and booleans instead of converting them to text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StatusField(serializers.ChoiceField):
+    """A ticket status in any letter case, stored and returned upper case."""
+
+    default_error_messages = {
+        "invalid": "Not a valid string.",
+        "invalid_status": "'{value}' is not a ticket status: use one of OPEN, RESOLVED, CLOSED.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Status.choices, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        value = data.strip().upper()
+        if value not in Status.values:
+            self.fail("invalid_status", value=data)
+        return value
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    title = StrictCharField(max_length=255)
+    description = StrictCharField(max_length=20_000)
+    resolution_status = StatusField(required=False)
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "title", "description", "created", "updated", "resolution_status"]
+        read_only_fields = ["id", "created", "updated"]
+
+    def to_internal_value(self, data):
+        errors = {}
+        if isinstance(data, Mapping):
+            errors.update({name: ["Unexpected field."] for name in sorted(set(data) - set(self.fields))})
+            if self.instance is not None and not self.partial and "resolution_status" not in data:
+                errors["resolution_status"] = [serializers.ErrorDetail("This field is required.", "required")]
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            errors = {**error.detail, **errors}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+    def validate_resolution_status(self, value: str) -> str:
+        if self.instance is not None:
+            try:
+                workflow.ensure_allowed(self.instance.resolution_status, value)
+            except workflow.TransitionNotAllowed as error:
+                raise serializers.ValidationError(str(error), code="transition_not_allowed") from None
+        return value
+
+    def update(self, instance: Ticket, validated_data: dict) -> Ticket:
+        changed = [name for name, value in validated_data.items() if getattr(instance, name) != value]
+        if not changed:
+            return instance  # nothing differs: a no-op keeps `updated` as it was
+        for name in changed:
+            setattr(instance, name, validated_data[name])
+        instance.save(update_fields=[*changed, "updated"])
+        return instance

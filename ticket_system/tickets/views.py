@@ -1,0 +1,107 @@
+from django.db import DatabaseError, connection
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import exceptions, filters, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import idempotency
+from .filters import StrictOrderingFilter, TicketFilter
+from .models import Ticket
+from .serializers import TicketSerializer
+
+ORDERING_FIELDS = ["created", "title", "id", "updated", "resolution_status"]
+LARGEST_ID = 2**63 - 1
+
+Detail = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
+FieldErrors = OpenApiResponse(
+    inline_serializer("FieldErrors", {"<field or parameter>": serializers.ListField(child=serializers.CharField())}),
+    description="Validation errors keyed by the field or query parameter at fault.",
+)
+StatusErrors = OpenApiResponse(
+    inline_serializer("StatusErrors", {"resolution_status": serializers.ListField(child=serializers.CharField())}),
+    description="Unsupported status value, or a status change the workflow forbids "
+    "(OPEN -> RESOLVED|CLOSED, RESOLVED -> OPEN|CLOSED, CLOSED is final).",
+)
+NotFound = OpenApiResponse(Detail, description="Ticket with id '<id>' was not found.")
+COMMON_ERRORS = {401: OpenApiResponse(Detail, description="TICKETS_API_TOKEN is set and the bearer token is missing or wrong."),
+                 503: OpenApiResponse(Detail, description="Temporarily unavailable (chaos mode); see Retry-After.")}
+WRITE_ERRORS = {400: FieldErrors, 413: OpenApiResponse(Detail, description="Body over 1 MiB."),
+                415: OpenApiResponse(Detail, description="Content-Type is not application/json."),
+                422: StatusErrors, **COMMON_ERRORS}
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER,
+    description="Repeat a POST safely: the same key and body return the first response; another body -> 422.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: TicketSerializer(many=True), 400: FieldErrors,
+                                  404: OpenApiResponse(Detail, description="Page past the end."), **COMMON_ERRORS}),
+    create=extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: TicketSerializer, **WRITE_ERRORS}),
+    retrieve=extend_schema(responses={200: TicketSerializer, 404: NotFound, **COMMON_ERRORS}),
+    update=extend_schema(responses={200: TicketSerializer, 404: NotFound, **WRITE_ERRORS}),
+    partial_update=extend_schema(responses={200: TicketSerializer, 404: NotFound, **WRITE_ERRORS}),
+    destroy=extend_schema(responses={204: None, 404: NotFound, **COMMON_ERRORS}),
+)
+class TicketViewSet(viewsets.ModelViewSet):
+    """Support tickets. Search matches every word in the title or description, in any case."""
+
+    queryset = Ticket.objects.all()
+    serializer_class = TicketSerializer
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, StrictOrderingFilter]
+    filterset_class = TicketFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ORDERING_FIELDS
+    ordering = ["-created", "-id"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            self.reject_unknown_query_parameters(request)
+
+    def reject_unknown_query_parameters(self, request) -> None:
+        known = {*TicketFilter.base_filters, "search", "ordering", "page", "page_size"}
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: [f"Unknown query parameter; use one of {', '.join(sorted(known))}."] for name in unknown}
+            )
+
+    def get_object(self) -> Ticket:
+        lookup = self.kwargs["pk"]
+        ticket = None
+        if lookup.isdigit() and int(lookup) <= LARGEST_ID:
+            ticket = self.get_queryset().filter(pk=int(lookup)).first()
+        if ticket is None:
+            raise exceptions.NotFound(f"Ticket with id '{lookup}' was not found.")
+        return ticket
+
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return super().create(request, *args, **kwargs)
+        return idempotency.run_once(key, request.data, lambda: super(TicketViewSet, self).create(request, *args, **kwargs))
+
+    def get_success_headers(self, data) -> dict:
+        return {"Location": self.request.build_absolute_uri(f"/api/tickets/{data['id']}/")}
+
+
+class HealthView(APIView):
+    """200 when the database answers, 503 when it does not. Never needs a token."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(responses={
+        200: inline_serializer("Health", {"status": serializers.CharField(), "database": serializers.CharField()}),
+        503: inline_serializer("HealthDown", {"status": serializers.CharField(), "database": serializers.CharField()}),
+    })
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM tickets_ticket LIMIT 1")
+        except DatabaseError as error:
+            return Response({"status": "unavailable", "database": str(error).splitlines()[0]},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response({"status": "ok", "database": "ok"})
