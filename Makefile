@@ -4,12 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export API_PORT ?= 8000
 export AGENT_PORT ?= 8100
+# honcho runs the Procfile's commands with the virtual environment's programs first on the PATH.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: run test install env migrate superuser
 
 run: install env migrate
 	@$(PY) scripts/print_urls.py
-	@$(VENV)/bin/honcho start --no-prefix=false -f Procfile
+	@$(VENV)/bin/honcho start -f Procfile
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -22,9 +24,7 @@ $(VENV)/.installed: requirements-dev.txt ticket_system/requirements.txt ai_agent
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-env: ticket_system/.env
-
-ticket_system/.env:
+env: install
 	$(PY) scripts/create_env.py
 
 migrate: install env

@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from tickets.views import HealthView, TicketViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = SimpleRouter(trailing_slash=True)
 router.register("tickets", TicketViewSet, basename="ticket")
 
 urlpatterns = [

@@ -3,10 +3,11 @@
 from django import forms
 from django_filters import rest_framework as filters
 from rest_framework import exceptions
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 from .models import Status, Ticket
 
+LARGEST_ID = 2**63 - 1  # the database's integer range; larger numbers cannot be any ticket's id
 STATUS_CHOICE_ERROR = "'%(value)s' is not a ticket status: use one of OPEN, RESOLVED, CLOSED."
 
 
@@ -30,6 +31,9 @@ class StatusInFilter(filters.BaseInFilter, StatusFilter):
 
 class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=LARGEST_ID, **kwargs)
 
 
 class IdInFilter(filters.BaseInFilter, IdFilter):
@@ -68,12 +72,22 @@ class StrictOrderingFilter(OrderingFilter):
             return self.get_default_ordering(view)
         fields = [param.strip() for param in params.split(",") if param.strip()]
         allowed = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
-        unknown = [field for field in fields if field.lstrip("-") not in allowed]
+        unknown = [field for field in fields if field.removeprefix("-") not in allowed]
         if unknown or not fields:
             raise exceptions.ValidationError(
                 {self.ordering_param: [f"Cannot order by '{params}': use {', '.join(sorted(allowed))}, "
                                        "each optionally with a leading '-'."]}
             )
-        if not any(field.lstrip("-") == "id" for field in fields):
+        if not any(field.removeprefix("-") == "id" for field in fields):
             fields.append("-id" if fields[0].startswith("-") else "id")
         return fields
+
+
+class WordSearchFilter(SearchFilter):
+    """DRF's search (every word in the title or description), with errors keyed by `search`."""
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except exceptions.ValidationError as error:
+            raise exceptions.ValidationError({self.search_param: error.detail}) from None

@@ -1,17 +1,16 @@
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import exceptions, filters, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import idempotency
-from .filters import StrictOrderingFilter, TicketFilter
+from . import etags, idempotency
+from .filters import LARGEST_ID, StrictOrderingFilter, TicketFilter, WordSearchFilter
 from .models import Ticket
 from .serializers import TicketSerializer
 
 ORDERING_FIELDS = ["created", "title", "id", "updated", "resolution_status"]
-LARGEST_ID = 2**63 - 1
 
 Detail = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
 FieldErrors = OpenApiResponse(
@@ -34,26 +33,39 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="Repeat a POST safely: the same key and body return the first response; another body -> 422.",
 )
 
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER,
+    description="The ETag of the ticket as you read it; if it changed since, nothing is written and the answer is 412.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", str, OpenApiParameter.HEADER, description="An ETag you hold; 304 if the ticket still has it.",
+)
+Stale = OpenApiResponse(Detail, description="If-Match does not match the ticket's current ETag; nothing changed.")
+
 
 @extend_schema_view(
     list=extend_schema(responses={200: TicketSerializer(many=True), 400: FieldErrors,
                                   404: OpenApiResponse(Detail, description="Page past the end."), **COMMON_ERRORS}),
     create=extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: TicketSerializer, **WRITE_ERRORS}),
-    retrieve=extend_schema(responses={200: TicketSerializer, 404: NotFound, **COMMON_ERRORS}),
-    update=extend_schema(responses={200: TicketSerializer, 404: NotFound, **WRITE_ERRORS}),
-    partial_update=extend_schema(responses={200: TicketSerializer, 404: NotFound, **WRITE_ERRORS}),
-    destroy=extend_schema(responses={204: None, 404: NotFound, **COMMON_ERRORS}),
+    retrieve=extend_schema(parameters=[IF_NONE_MATCH], responses={
+        200: TicketSerializer, 304: OpenApiResponse(description="Not modified."), 404: NotFound, **COMMON_ERRORS}),
+    update=extend_schema(parameters=[IF_MATCH], responses={200: TicketSerializer, 404: NotFound, 412: Stale,
+                                                           **WRITE_ERRORS}),
+    partial_update=extend_schema(parameters=[IF_MATCH], responses={200: TicketSerializer, 404: NotFound, 412: Stale,
+                                                                   **WRITE_ERRORS}),
+    destroy=extend_schema(parameters=[IF_MATCH], responses={204: None, 404: NotFound, 412: Stale, **COMMON_ERRORS}),
 )
 class TicketViewSet(viewsets.ModelViewSet):
     """Support tickets. Search matches every word in the title or description, in any case."""
 
     queryset = Ticket.objects.all()
     serializer_class = TicketSerializer
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, StrictOrderingFilter]
+    filter_backends = [DjangoFilterBackend, WordSearchFilter, StrictOrderingFilter]
     filterset_class = TicketFilter
     search_fields = ["title", "description"]
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created", "-id"]
+    lookup_value_regex = "[^/]+"  # any id reaches get_object, which answers 404 for non-numeric ones
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -69,22 +81,55 @@ class TicketViewSet(viewsets.ModelViewSet):
             )
 
     def get_object(self) -> Ticket:
+        """The ticket in the URL; for writes, locked until the transaction ends and checked
+        against If-Match, so a concurrent change can never be silently overwritten."""
         lookup = self.kwargs["pk"]
+        queryset = self.get_queryset()
+        writing = self.request.method in ("PUT", "PATCH", "DELETE")
+        if writing:
+            queryset = queryset.select_for_update()
         ticket = None
         if lookup.isdigit() and int(lookup) <= LARGEST_ID:
-            ticket = self.get_queryset().filter(pk=int(lookup)).first()
+            ticket = queryset.filter(pk=int(lookup)).first()
         if ticket is None:
             raise exceptions.NotFound(f"Ticket with id '{lookup}' was not found.")
+        if writing:
+            etags.check_if_match(self.request.headers.get("If-Match"), etags.etag_for(self.get_serializer(ticket).data))
         return ticket
+
+    def retrieve(self, request, *args, **kwargs):
+        data = self.get_serializer(self.get_object()).data
+        etag = etags.etag_for(data)
+        if etags.matches(request.headers.get("If-None-Match"), etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
 
     def create(self, request, *args, **kwargs):
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
-            return super().create(request, *args, **kwargs)
-        return idempotency.run_once(key, request.data, lambda: super(TicketViewSet, self).create(request, *args, **kwargs))
+            return with_etag(super().create(request, *args, **kwargs))
+        create = lambda: super(TicketViewSet, self).create(request, *args, **kwargs)  # noqa: E731
+        response = idempotency.run_once(key, request.data, create)
+        if response.status_code == status.HTTP_201_CREATED:
+            response["Location"] = self.get_success_headers(response.data)["Location"]
+        return with_etag(response)
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        return with_etag(super().update(request, *args, **kwargs))
+
+    @transaction.atomic
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
 
     def get_success_headers(self, data) -> dict:
         return {"Location": self.request.build_absolute_uri(f"/api/tickets/{data['id']}/")}
+
+
+def with_etag(response: Response) -> Response:
+    if 200 <= response.status_code < 300 and isinstance(response.data, dict) and "id" in response.data:
+        response["ETag"] = etags.etag_for(response.data)
+    return response
 
 
 class HealthView(APIView):

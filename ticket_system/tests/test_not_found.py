@@ -1,0 +1,52 @@
+"""Missing tickets (every method, non-numeric ids) and unknown /api/ URLs: JSON 404s."""
+
+import pytest
+
+from tickets.models import Ticket
+
+MISSING_IDS = ["123", "abc", "0", "-1", "1.5", "1e3", "99999999999999999999", "x_y-z"]
+METHODS = ["GET", "PUT", "PATCH", "DELETE"]
+VALID = {"title": "t", "description": "d", "resolution_status": "OPEN"}
+
+
+@pytest.mark.parametrize("ticket_id", MISSING_IDS)
+@pytest.mark.parametrize("method", METHODS)
+def test_a_missing_ticket_is_a_404_naming_the_id(api_client, make_ticket, detail_url, row_state, method, ticket_id):
+    existing = make_ticket()  # a ticket that is NOT asked for must stay untouched
+    before = row_state(existing.pk)
+
+    response = api_client.generic(method, detail_url(ticket_id), '{"title": "t", "description": "d", '
+                                  '"resolution_status": "OPEN"}', content_type="application/json")
+
+    assert response.status_code == 404, response.content
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": f"Ticket with id '{ticket_id}' was not found."}
+    assert row_state(existing.pk) == before
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_a_missing_ticket_is_a_404_even_with_an_invalid_body(api_client, detail_url, method):
+    response = api_client.generic(method, detail_url(123), '{"foo": 1}', content_type="application/json")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Ticket with id '123' was not found."}
+
+
+def test_put_does_not_create_a_missing_ticket(api_client, detail_url):
+    api_client.put(detail_url(77), VALID, format="json")
+
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize("path", [
+    "/api/nope/", "/api/", "/api/tickets/1/extra/", "/api/tickets/abc/def/", "/api/health/extra/", "/api/%ff/",
+])
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+def test_unknown_api_urls_are_json_404s(api_client, method, path):
+    response = api_client.generic(method, path)
+
+    assert response.status_code == 404, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert isinstance(body, dict) and isinstance(body.get("detail"), str)
