@@ -1,4 +1,7 @@
-"""Bearer-token auth: off by default; with TICKETS_API_TOKEN every /api/tickets/ call needs it, health and docs stay open."""
+"""Bearer-token auth: off by default; with TICKETS_API_TOKEN every /api/tickets/ call needs it.
+
+Health, schema and docs stay open.
+"""
 
 import httpx
 import pytest
@@ -83,13 +86,3 @@ def test_a_real_server_needs_no_token_by_default(ticket_api):
     assert created.status_code == 201, created.text
     assert listed.status_code == 200
     assert [ticket["id"] for ticket in listed.json()["results"]] == [created.json()["id"]]
-
-
-@pytest.mark.e2e
-def test_a_real_server_started_with_a_token_requires_it(start_ticket_api):
-    service = start_ticket_api(TICKETS_API_TOKEN=TOKEN)
-    tickets = f"{service.url}/api/tickets/"
-
-    assert httpx.get(tickets).status_code == 401
-    assert httpx.get(tickets, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
-    assert httpx.get(f"{service.url}/api/health/").status_code == 200

@@ -98,3 +98,11 @@ def test_each_post_creates_one_new_ticket(api_client, list_url):
 
     assert first["id"] != second["id"]
     assert Ticket.objects.count() == 2
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/json;charset=UTF-8"])
+def test_json_with_a_charset_parameter_is_json(api_client, list_url, content_type):
+    response = api_client.generic("POST", list_url, '{"title": "t", "description": "d"}', content_type=content_type)
+
+    assert response.status_code == 201, response.content
+    assert Ticket.objects.count() == 1

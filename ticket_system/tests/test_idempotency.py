@@ -1,5 +1,11 @@
-"""Idempotency-Key on POST: a repeat returns the first 201 and creates nothing; the same key with another body is a 422."""
+"""Idempotency-Key on POST: a repeat returns the first 201 and creates nothing.
 
+The same key with another body is a 422.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 import pytest
 
 from tickets.models import Ticket
@@ -64,3 +70,18 @@ def test_without_a_key_every_post_creates_a_ticket(api_client, list_url):
     assert len(ids) == 3
     assert Ticket.objects.count() == 3
 
+
+
+@pytest.mark.e2e
+def test_concurrent_repeats_on_a_real_server_create_one_ticket(ticket_api):
+    # A client that times out and retries can have both requests in flight at once.
+    def send(_: int) -> httpx.Response:
+        return httpx.post(f"{ticket_api.url}/api/tickets/", json=BODY, headers={"Idempotency-Key": "race"},
+                          timeout=30)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(send, range(8)))
+
+    assert [response.status_code for response in responses] == [201] * 8, [r.text for r in responses]
+    assert len({response.json()["id"] for response in responses}) == 1
+    assert httpx.get(f"{ticket_api.url}/api/tickets/").json()["count"] == 1

@@ -50,3 +50,19 @@ def test_unknown_api_urls_are_json_404s(api_client, method, path):
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert isinstance(body, dict) and isinstance(body.get("detail"), str)
+
+
+@pytest.mark.parametrize("path", ["/api/tickets", "/api/tickets/1"])
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_write_to_a_url_without_its_trailing_slash_is_not_silently_redirected(api_client, make_ticket, method,
+                                                                                 path):
+    # A 301/302 makes clients (curl -L, requests, browsers) repeat a POST as a GET: the ticket is
+    # never written, yet the client sees a 200. Handling it, a method-keeping 307/308, or a JSON 404 are fine.
+    make_ticket()
+
+    response = api_client.generic(method, path, '{"title": "t", "description": "d", "resolution_status": "OPEN"}',
+                                  content_type="application/json")
+
+    assert response.status_code not in (301, 302, 303), (response.status_code, response.get("Location"))
+    if response.status_code not in (307, 308):
+        assert response["Content-Type"].startswith("application/json")

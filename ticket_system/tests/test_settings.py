@@ -86,13 +86,15 @@ def test_api_token_and_chaos_come_from_the_environment(tmp_path):
 
 @pytest.mark.e2e
 def test_a_real_server_answers_errors_in_json_without_tracebacks(ticket_api):
-    responses = [
-        httpx.get(f"{ticket_api.url}/api/nope/"),
-        httpx.get(f"{ticket_api.url}/api/tickets/abc/"),
-        httpx.post(f"{ticket_api.url}/api/tickets/", content=b'{"title": ', headers={"Content-Type": "application/json"}),
-        httpx.post(f"{ticket_api.url}/api/tickets/", content=b"[" * 50_000, headers={"Content-Type": "application/json"}),
-        httpx.get(f"{ticket_api.url}/api/tickets/", params={"ordering": "bogus"}),
-    ]
+    json_type = {"Content-Type": "application/json"}
+    with httpx.Client(base_url=ticket_api.url) as client:
+        responses = [
+            client.get("/api/nope/"),
+            client.get("/api/tickets/abc/"),
+            client.post("/api/tickets/", content=b'{"title": ', headers=json_type),
+            client.post("/api/tickets/", content=b"[" * 50_000, headers=json_type),
+            client.get("/api/tickets/", params={"ordering": "bogus"}),
+        ]
 
     assert [response.status_code for response in responses] == [404, 404, 400, 400, 400]
     for response in responses:

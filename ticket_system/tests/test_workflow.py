@@ -4,7 +4,10 @@ Checked in `tickets.workflow` itself and through PATCH and PUT for the whole 3x3
 """
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 
+import httpx
 import pytest
 
 from tickets import workflow
@@ -94,6 +97,18 @@ def test_put_applies_the_workflow_and_a_refused_put_changes_nothing(api_client, 
         assert row_state(ticket.pk) == before
 
 
+@pytest.mark.parametrize("status", STATUSES)
+def test_setting_the_status_a_ticket_already_has_is_a_no_op(api_client, make_ticket, detail_url, row_state, status):
+    ticket = make_ticket(resolution_status=status, updated=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    before = row_state(ticket.pk)
+
+    response = api_client.patch(detail_url(ticket.pk), {"resolution_status": status.lower()}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["resolution_status"] == status
+    assert row_state(ticket.pk) == before  # not even `updated` moves
+
+
 def test_a_closed_ticket_can_still_be_edited_without_changing_its_status(api_client, make_ticket, detail_url):
     ticket = make_ticket(resolution_status="CLOSED")
 
@@ -148,6 +163,14 @@ def test_a_status_error_with_other_field_errors_is_a_400_listing_all(api_client,
     assert Ticket.objects.count() == 1
 
 
+def test_a_status_error_with_an_unexpected_field_is_a_400_listing_both(api_client, list_url, assert_param_error):
+    response = api_client.post(list_url, {"title": "t", "description": "d", "resolution_status": "DONE", "foo": 1},
+                               format="json")
+
+    assert_param_error(response, 400, "foo", "resolution_status")
+    assert not Ticket.objects.exists()
+
+
 def test_a_forbidden_move_with_other_field_errors_is_a_400_listing_all(api_client, make_ticket, detail_url,
                                                                        row_state, assert_param_error):
     ticket = make_ticket(resolution_status="CLOSED")
@@ -157,3 +180,19 @@ def test_a_forbidden_move_with_other_field_errors_is_a_400_listing_all(api_clien
 
     assert_param_error(response, 400, "title", "resolution_status")
     assert row_state(ticket.pk) == before
+
+
+@pytest.mark.e2e
+def test_closed_stays_final_under_concurrent_changes_on_a_real_server(ticket_api):
+    # Round after round, one OPEN and one CLOSED race on a RESOLVED ticket. Either order is fine
+    # (OPEN then CLOSED, or CLOSED then a refused OPEN) but the ticket must end CLOSED: ending
+    # OPEN means the OPEN was checked against a stale status and overwrote the CLOSED.
+    tickets = f"{ticket_api.url}/api/tickets/"
+    with httpx.Client(timeout=30) as client, ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in range(40):
+            ticket = client.post(tickets, json={"title": "t", "description": "d", "resolution_status": "RESOLVED"})
+            url = f"{tickets}{ticket.json()['id']}/"
+            results = list(pool.map(lambda new: (new, client.patch(url, json={"resolution_status": new}).status_code),
+                                    ["OPEN", "CLOSED"]))
+            assert ("CLOSED", 200) in results and {code for _, code in results} <= {200, 422}, results
+            assert client.get(url).json()["resolution_status"] == "CLOSED", results

@@ -3,8 +3,9 @@
 from django import forms
 from django_filters import rest_framework as filters
 from rest_framework import exceptions
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
+from . import search
 from .models import Status, Ticket
 
 LARGEST_ID = 2**63 - 1  # the database's integer range; larger numbers cannot be any ticket's id
@@ -43,9 +44,7 @@ class IdInFilter(filters.BaseInFilter, IdFilter):
 class TicketFilter(filters.FilterSet):
     id = IdFilter(field_name="id", help_text="Exact ticket id.")
     id__in = IdInFilter(field_name="id", lookup_expr="in", help_text="Comma-separated ids, e.g. 1,2.")
-    title__icontains = filters.CharFilter(
-        field_name="title", lookup_expr="icontains", help_text="Case-insensitive substring of the title."
-    )
+    title__icontains = filters.CharFilter(method="title_contains", help_text="Case-insensitive substring of the title.")
     created__gte = filters.DateTimeFilter(
         field_name="created", lookup_expr="gte", help_text="Created at or after this ISO-8601 date/time (UTC)."
     )
@@ -60,6 +59,11 @@ class TicketFilter(filters.FilterSet):
     class Meta:
         model = Ticket
         fields: list[str] = []
+
+    def title_contains(self, queryset, name, value):
+        match = search.contains_all(queryset, [value], ("title",))
+        self.request.match_count = match.count
+        return match.queryset
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -83,11 +87,23 @@ class StrictOrderingFilter(OrderingFilter):
         return fields
 
 
-class WordSearchFilter(SearchFilter):
-    """DRF's search (every word in the title or description), with errors keyed by `search`."""
+class WordSearchFilter(BaseFilterBackend):
+    """`?search=a b`: every word is, in any case, a substring of the title or the description."""
 
-    def get_search_terms(self, request):
-        try:
-            return super().get_search_terms(request)
-        except exceptions.ValidationError as error:
-            raise exceptions.ValidationError({self.search_param: error.detail}) from None
+    search_param = "search"
+    search_description = "Words that must each appear in the title or the description, in any case."
+
+    def filter_queryset(self, request, queryset, view):
+        value = request.query_params.get(self.search_param, "")
+        if "\x00" in value:
+            raise exceptions.ValidationError({self.search_param: ["Null characters are not allowed."]})
+        words = value.split()
+        if not words:
+            return queryset
+        match = search.contains_all(queryset, words, ("title", "description"))
+        request.match_count = match.count
+        return match.queryset
+
+    def get_schema_operation_parameters(self, view):
+        return [{"name": self.search_param, "required": False, "in": "query",
+                 "description": self.search_description, "schema": {"type": "string"}}]

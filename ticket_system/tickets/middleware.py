@@ -1,5 +1,6 @@
 """Middleware that guards /api/tickets/ before Django parses anything."""
 
+import io
 import random
 import time
 
@@ -10,19 +11,31 @@ TICKETS_PATH = "/api/tickets"
 
 
 class RequestSizeLimitMiddleware:
-    """Refuse bodies over MAX_REQUEST_BODY_BYTES with a JSON 413 instead of Django's HTML 400."""
+    """Refuse bodies over MAX_REQUEST_BODY_BYTES with a JSON 413 instead of Django's HTML 400.
+
+    A chunked body has no Content-Length, and Django would read it as empty: it is read here (up
+    to the limit) so the view sees it, and the limit holds for it too.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         limit = settings.MAX_REQUEST_BODY_BYTES
+        too_large = JsonResponse({"detail": f"Request body is larger than {limit} bytes."}, status=413)
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower() and "wsgi.input" in request.META:
+            body = request.META["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
+                return too_large
+            request.META["CONTENT_LENGTH"] = str(len(body))
+            request._stream = io.BytesIO(body)
+            return self.get_response(request)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return JsonResponse({"detail": "Content-Length is not a number."}, status=400)
         if length > limit:
-            return JsonResponse({"detail": f"Request body is larger than {limit} bytes."}, status=413)
+            return too_large
         return self.get_response(request)
 
 

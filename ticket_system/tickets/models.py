@@ -21,6 +21,9 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["-created", "-id"], name="ticket_created_id_idx"),
             models.Index(fields=["resolution_status", "-created", "-id"], name="ticket_status_created_idx"),
+            models.Index(fields=["title", "id"], name="ticket_title_id_idx"),
+            models.Index(fields=["updated", "id"], name="ticket_updated_id_idx"),
+            models.Index(fields=["resolution_status", "id"], name="ticket_status_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -35,6 +38,17 @@ class Ticket(models.Model):
         # A new ticket's `updated` equals its `created`; every later save moves it forward.
         self.updated = self.created if self._state.adding else timezone.now()
         super().save(*args, **kwargs)
+
+
+class StatusCount(models.Model):
+    """How many tickets have each status, kept exact by database triggers (migration 0004), so a
+    list's `count` needs no scan of the whole table."""
+
+    status = models.CharField(max_length=8, primary_key=True, choices=Status.choices)
+    tickets = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.tickets}"
 
 
 class IdempotencyRecord(models.Model):

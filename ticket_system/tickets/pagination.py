@@ -1,4 +1,40 @@
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.utils.functional import cached_property
 from rest_framework import exceptions, pagination
+
+from .models import Status, StatusCount
+
+# Query parameters that do not change which tickets are listed.
+NOT_NARROWING = {"page", "page_size", "ordering"}
+
+
+class KnownCountPaginator(Paginator):
+    """Django's paginator, told the count when it is already known instead of running COUNT(*)."""
+
+    def __init__(self, object_list, per_page, known_count: int | None = None):
+        super().__init__(object_list, per_page)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count if self.known_count is not None else super().count
+
+
+def known_count(request) -> int | None:
+    """The list's exact count without scanning tickets: from the trigger-kept status counts when
+    only statuses narrow the list, or from the search index when one search term filter does."""
+    narrowing = set(request.query_params) - NOT_NARROWING
+    if narrowing <= {"resolution_status", "resolution_status__in"}:
+        statuses = set(Status.values)
+        if "resolution_status" in narrowing:
+            statuses &= {request.query_params["resolution_status"].strip().upper()}
+        if "resolution_status__in" in narrowing:
+            statuses &= {value.strip().upper() for value in request.query_params["resolution_status__in"].split(",")}
+        return StatusCount.objects.filter(status__in=statuses).aggregate(total=Sum("tickets"))["total"] or 0
+    if len(narrowing) == 1:
+        return getattr(request, "match_count", None)
+    return None
 
 
 class TicketPagination(pagination.PageNumberPagination):
@@ -7,6 +43,13 @@ class TicketPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.known_count = known_count(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset, page_size) -> KnownCountPaginator:
+        return KnownCountPaginator(queryset, page_size, known_count=self.known_count)
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
