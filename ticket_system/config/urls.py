@@ -5,7 +5,10 @@ from rest_framework.routers import SimpleRouter
 
 from tickets.views import HealthView, TicketViewSet
 
-router = SimpleRouter(trailing_slash=True)
+# "/?": /api/tickets and /api/tickets/1 work as they are, rather than redirecting (a redirected
+# POST comes back as a GET in most clients).
+router = SimpleRouter()
+router.trailing_slash = "/?"  # the constructor only takes True/False
 router.register("tickets", TicketViewSet, basename="ticket")
 
 urlpatterns = [

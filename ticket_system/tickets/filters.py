@@ -1,5 +1,7 @@
 """Query-string filters for /api/tickets/; bad values are 400 errors naming the parameter."""
 
+from datetime import timezone
+
 from django import forms
 from django_filters import rest_framework as filters
 from rest_framework import exceptions
@@ -30,6 +32,23 @@ class StatusInFilter(filters.BaseInFilter, StatusFilter):
     pass
 
 
+class UtcDateTimeField(forms.DateTimeField):
+    """An ISO-8601 date or date-time, refused (not a 500) when it cannot be expressed in UTC."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None:
+            return result
+        try:
+            return result.astimezone(timezone.utc)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("Enter a date/time that exists in UTC (years 1 to 9999).") from None
+
+
+class UtcDateTimeFilter(filters.DateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -45,10 +64,10 @@ class TicketFilter(filters.FilterSet):
     id = IdFilter(field_name="id", help_text="Exact ticket id.")
     id__in = IdInFilter(field_name="id", lookup_expr="in", help_text="Comma-separated ids, e.g. 1,2.")
     title__icontains = filters.CharFilter(method="title_contains", help_text="Case-insensitive substring of the title.")
-    created__gte = filters.DateTimeFilter(
+    created__gte = UtcDateTimeFilter(
         field_name="created", lookup_expr="gte", help_text="Created at or after this ISO-8601 date/time (UTC)."
     )
-    created__lte = filters.DateTimeFilter(
+    created__lte = UtcDateTimeFilter(
         field_name="created", lookup_expr="lte", help_text="Created at or before this ISO-8601 date/time (UTC)."
     )
     resolution_status = StatusFilter(help_text="OPEN, RESOLVED or CLOSED, any letter case.")
