@@ -30,6 +30,10 @@ TICKETS_PATH = "/api/tickets/"
 HEALTH_PATH = "/api/health/"
 
 
+# Failures worth another attempt. Not e.g. UnsupportedProtocol: a wrong URL stays wrong.
+RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
 class TicketApiError(Exception):
     """The ticket API refused the request (a 4xx); body is its decoded JSON (or text)."""
 
@@ -131,7 +135,7 @@ class TicketClient:
     async def _send(self, method: str, path: str, **kwargs: Any) -> tuple[httpx.Response, int]:
         """One request with retries; returns the 2xx response and the number of attempts."""
         retrying = AsyncRetrying(
-            retry=retry_if_exception_type((httpx.TransportError, _TransientResponse)),
+            retry=retry_if_exception_type((*RETRYABLE_ERRORS, _TransientResponse)),
             stop=stop_after_attempt(self._retry.attempts) | stop_before_delay(self._retry.max_seconds),
             wait=self._wait,
             before_sleep=self._log_retry,

@@ -1,0 +1,116 @@
+"""The LangGraph graph: a router that hands work to get/create/update/delete specialists.
+
+    START -> router --route(get|create|update|delete, task)--> specialist --report--> router ... -> END
+
+The router model is bound to one tool, `route`. Each route call runs one specialist: a compiled
+subgraph (model <-> ToolNode over only the tools it needs) that gets the task as its whole
+conversation and whose final text comes back to the router as the route call's result. The
+router then routes the next piece of work or writes the answer for the person; only that answer
+is streamed to the person (see assistant.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.tools import BaseTool
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.types import Command
+from pydantic import ValidationError
+
+from agent.prompts import ROUTE_TOOL, ROUTER_PROMPT, SPECIALIST_TOOLS, SPECIALISTS, RouteArgs, specialist_prompt
+from agent.state import RouterState, SpecialistState, pending_route_calls
+
+ROUTER = "router"
+NO_REPORT = "The specialist finished without reporting anything."
+
+
+def build_graph(
+    router_model: BaseChatModel, specialist_model: BaseChatModel, tools: dict[str, BaseTool]
+) -> CompiledStateGraph:
+    graph = StateGraph(RouterState)
+    graph.add_node(ROUTER, _router_node(router_model.bind_tools([ROUTE_TOOL])), destinations=(*SPECIALISTS, END))
+    for name in SPECIALISTS:
+        specialist = build_specialist(name, specialist_model, [tools[tool] for tool in SPECIALIST_TOOLS[name]])
+        graph.add_node(name, _specialist_node(name, specialist), destinations=(*SPECIALISTS, ROUTER))
+    graph.add_edge(START, ROUTER)
+    return graph.compile(name="ticket_agent")
+
+
+def build_specialist(name: str, model: BaseChatModel, tools: list[BaseTool]) -> CompiledStateGraph:
+    """model -> tools -> model ... until the model answers without tool calls."""
+    bound = model.bind_tools(tools)
+
+    async def call_model(state: SpecialistState) -> dict[str, list[AnyMessage]]:
+        return {"messages": [await bound.ainvoke(state["messages"])]}
+
+    graph = StateGraph(SpecialistState)
+    graph.add_node("model", call_model)
+    graph.add_node("tools", ToolNode(tools))
+    graph.add_edge(START, "model")
+    graph.add_conditional_edges("model", tools_condition, {"tools": "tools", END: END})
+    graph.add_edge("tools", "model")
+    return graph.compile(name=f"{name}_specialist")
+
+
+def _router_node(model: Any):
+    async def router(state: RouterState) -> Command:
+        response = await model.ainvoke([SystemMessage(ROUTER_PROMPT), *state["messages"]])
+        unparsable = [call for call in response.invalid_tool_calls if call.get("id")]
+        if not response.tool_calls and not unparsable:
+            return Command(goto=END, update={"messages": [response]})
+        # Answer malformed calls at once, so the model sees its mistake and the conversation stays valid.
+        rejected = [_reject(call) for call in response.tool_calls if _route_error(call)]
+        rejected += [_reject_unparsable(call) for call in unparsable]
+        messages = [*state["messages"], response, *rejected]
+        return Command(goto=_next_node(messages), update={"messages": [response, *rejected]})
+
+    return router
+
+
+def _specialist_node(name: str, specialist: CompiledStateGraph):
+    async def run_specialist(state: RouterState) -> Command:
+        call = pending_route_calls(state["messages"])[0]
+        task = RouteArgs.model_validate(call["args"]).task
+        result = await specialist.ainvoke({"messages": [SystemMessage(specialist_prompt(name)), HumanMessage(task)]})
+        report = ToolMessage(content=_final_text(result["messages"]), tool_call_id=call["id"], name="route")
+        return Command(goto=_next_node([*state["messages"], report]), update={"messages": [report]})
+
+    run_specialist.__name__ = f"run_{name}_specialist"
+    return run_specialist
+
+
+def _next_node(messages: list[AnyMessage]) -> str:
+    """The specialist of the next unanswered route call, or back to the router."""
+    pending = pending_route_calls(messages)
+    return RouteArgs.model_validate(pending[0]["args"]).specialist if pending else ROUTER
+
+
+def _route_error(call: dict[str, Any]) -> str | None:
+    if call["name"] != "route":
+        return f"there is no tool named {call['name']!r}; the only tool is route."
+    try:
+        RouteArgs.model_validate(call["args"])
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'args'}: {e['msg']}" for e in error.errors())
+        return f"invalid route call ({problems}). specialist must be one of {', '.join(SPECIALISTS)}."
+    return None
+
+
+def _reject(call: dict[str, Any]) -> ToolMessage:
+    return ToolMessage(content=f"Error: {_route_error(call)}", tool_call_id=call["id"], name=call["name"], status="error")
+
+
+def _reject_unparsable(call: dict[str, Any]) -> ToolMessage:
+    content = f"Error: the arguments of this call are not valid JSON ({call.get('error') or 'unparsable'}); call route again."
+    return ToolMessage(content=content, tool_call_id=call["id"], name=call.get("name") or "route", status="error")
+
+
+def _final_text(messages: list[AnyMessage]) -> str:
+    last = messages[-1] if messages else None
+    text = str(last.text).strip() if isinstance(last, AIMessage) else ""
+    return text or NO_REPORT

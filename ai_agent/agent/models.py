@@ -1,0 +1,70 @@
+"""The router and specialist chat models for the configured provider (azure, openai or offline)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_openai import AzureChatOpenAI, ChatOpenAI
+
+from agent.offline import MODEL_NAME, NO_MODEL_NOTE, OfflineChatModel
+from agent.settings import AgentSettings
+
+
+@dataclass(frozen=True)
+class ChatModels:
+    router: BaseChatModel  # the main model: routes and writes the answer
+    specialist: BaseChatModel  # the smaller model: runs the tool loops
+    info: dict[str, Any] = field(default_factory=dict)  # what /health shows (no secrets)
+
+
+def build_models(settings: AgentSettings) -> ChatModels:
+    """Construct the models (no network I/O happens here)."""
+    if settings.provider == "azure":
+        return _azure(settings)
+    if settings.provider == "openai":
+        return _openai(settings)
+    model = OfflineChatModel(word_delay_ms=settings.offline_word_delay_ms)
+    info = {
+        "provider": "offline", "router_model": MODEL_NAME, "specialist_model": MODEL_NAME,
+        "language_model": False, "note": NO_MODEL_NOTE,
+    }
+    return ChatModels(router=model, specialist=model, info=info)
+
+
+def _azure(settings: AgentSettings) -> ChatModels:
+    def model(deployment: str) -> AzureChatOpenAI:
+        return AzureChatOpenAI(
+            azure_endpoint=settings.azure_endpoint,
+            api_key=settings.azure_api_key,
+            api_version=settings.azure_api_version,
+            azure_deployment=deployment,
+            streaming=True,
+            timeout=settings.model_timeout_s,
+            max_retries=settings.model_max_retries,
+        )
+
+    info = {
+        "provider": "azure", "router_model": settings.router_model, "specialist_model": settings.specialist_model,
+        "language_model": True, "endpoint": settings.azure_endpoint, "api_version": settings.azure_api_version,
+    }
+    return ChatModels(router=model(settings.router_model), specialist=model(settings.specialist_model), info=info)
+
+
+def _openai(settings: AgentSettings) -> ChatModels:
+    def model(name: str) -> ChatOpenAI:
+        return ChatOpenAI(
+            model=name,
+            base_url=settings.openai_base_url,
+            api_key=settings.openai_api_key,
+            streaming=True,
+            timeout=settings.model_timeout_s,
+            max_retries=settings.model_max_retries,
+        )
+
+    info = {
+        "provider": "openai", "router_model": settings.router_model, "specialist_model": settings.specialist_model,
+        "language_model": True, "base_url": settings.openai_base_url or "https://api.openai.com/v1",
+    }
+    return ChatModels(router=model(settings.router_model), specialist=model(settings.specialist_model), info=info)

@@ -1,0 +1,25 @@
+"""Graph state, and where the router stands in its conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
+from langgraph.graph import MessagesState
+
+
+class RouterState(MessagesState):
+    """The router's conversation: the request, its route calls and the specialists' reports."""
+
+
+class SpecialistState(MessagesState):
+    """A specialist's private conversation: its task, its tool calls and their results."""
+
+
+def pending_route_calls(messages: list[AnyMessage]) -> list[dict[str, Any]]:
+    """Route calls of the router's latest message that no report has answered yet, in order."""
+    last_ai = next((i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], AIMessage)), None)
+    if last_ai is None:
+        return []
+    answered = {m.tool_call_id for m in messages[last_ai + 1 :] if isinstance(m, ToolMessage)}
+    return [call for call in messages[last_ai].tool_calls if call["id"] not in answered]
