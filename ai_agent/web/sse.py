@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import aclosing
 from typing import Any, Protocol
 
 from sse_starlette import ServerSentEvent
 
 from agent.errors import describe_error
 from agent.events import AgentEvent, TokenEvent, ToolEndEvent, ToolStartEvent
+from web.runs import AgentRun
 
 RETRY_MS = 5000
 # "\n" rather than the library's "\r\n": same meaning to every SSE client, easier to read in curl -N.
@@ -39,22 +39,23 @@ class EventSource(Protocol):
 
 
 async def chat_frames(source: EventSource, message: str) -> AsyncGenerator[ServerSentEvent, None]:
-    """The frames of one chat run; the run starts when the first frame after `retry` is pulled.
+    """The frames of one chat run; the run starts when the frame after `retry` is pulled.
 
-    Cancelling the task that iterates this generator (sse-starlette does so when the client
-    disconnects) cancels the run inside it: the agent's stream runs in that same task.
+    When the client disconnects, sse-starlette cancels the task iterating this generator; the
+    `finally` then stops the run (see web/runs.py) before the response ends.
     """
     yield ServerSentEvent(retry=RETRY_MS, sep=SEPARATOR)
+    run = AgentRun(lambda: source.stream(message))
     try:
-        # aclosing: if we stop early for any reason, the agent's generator is closed right away,
-        # not whenever the garbage collector gets to it.
-        async with aclosing(source.stream(message)) as events:
-            async for event in events:
-                yield agent_frame(event)
+        async for event in run.events():
+            yield agent_frame(event)
     except Exception as error:  # CancelledError is a BaseException: a disconnect is not an error
         logger.exception("chat run failed for a message of %d characters", len(message))
         yield error_frame(describe_error(error))
         return
+    finally:
+        # Runs on every exit: the answer is complete, it failed, or the client left mid-answer.
+        await run.stop()
     yield end_frame()
 
 

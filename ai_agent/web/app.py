@@ -1,0 +1,43 @@
+"""The FastAPI application of the agent: `create_app()` builds it, main.py serves it.
+
+One Assistant per process (it owns the pooled ticket-API client and the models): the lifespan
+creates it at start-up and closes it at shutdown; requests reach it through web.deps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from agent.assistant import Assistant
+from agent.settings import AgentSettings, load_settings
+from web import chat, health
+
+
+def create_app(settings: AgentSettings | None = None) -> FastAPI:
+    """The app; without settings, the lifespan reads them (environment and ai_agent/.env) once."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        assistant = Assistant(settings or load_settings())
+        app.state.assistant = assistant
+        try:
+            yield
+        finally:
+            await assistant.aclose()
+
+    app = FastAPI(title="Ticket assistant", lifespan=lifespan,
+                  summary="Ticket work in plain words, answered as a stream of Server-Sent Events")
+    app.include_router(chat.router)
+    app.include_router(health.router)
+    app.add_exception_handler(Exception, internal_error)
+    return app
+
+
+async def internal_error(request: Request, error: Exception) -> JSONResponse:
+    # A bug must still answer JSON, never a traceback or an HTML page. Starlette re-raises the error
+    # after this response, so uvicorn logs its traceback.
+    return JSONResponse({"detail": "internal error; the agent's log has the details"}, status_code=500)
