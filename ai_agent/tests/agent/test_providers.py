@@ -1,0 +1,163 @@
+"""The azure and openai providers end to end: langchain-openai's real client, a local fake server
+speaking the chat-completions wire format (streamed chunks, tool calls), and the real ticket API."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from agent.errors import describe_error
+from agent.events import TokenEvent, ToolEndEvent
+
+pytestmark = pytest.mark.asyncio
+
+ANSWER = "I created ticket VPN outage for you."
+
+
+def create_flow(llm_reply):
+    """Router routes to create; the create specialist calls create_ticket, then reports."""
+
+    def answer(request):
+        roles = [m["role"] for m in request.messages]
+        if request.tool_names == ["route"]:
+            if "tool" not in roles:
+                return llm_reply(tool_calls=[("route", {"specialist": "create", "task": "Create a ticket about the VPN outage."})])
+            return llm_reply(text=ANSWER, chunk_delay_s=0.1)
+        if roles[-1] == "tool":
+            return llm_reply(text="Created ticket 1, VPN outage.")
+        return llm_reply(tool_calls=[("create_ticket", {"title": "VPN outage", "description": "Nobody can connect."})])
+
+    return answer
+
+
+async def _run_timed(assistant, message):
+    events, arrivals = [], []
+    async for event in assistant.stream(message):
+        events.append(event)
+        if isinstance(event, TokenEvent):
+            arrivals.append(time.monotonic())
+    return events, arrivals
+
+
+async def test_azure_provider_end_to_end(ticket_api, ticket_store, start_fake_llm, llm_reply, make_assistant):
+    llm = start_fake_llm(create_flow(llm_reply))
+    assistant = make_assistant(
+        ticket_api.url,
+        AGENT_LLM_PROVIDER="",  # inferred from AZURE_OPENAI_ENDPOINT
+        AZURE_OPENAI_ENDPOINT=llm.url,
+        AZURE_OPENAI_API_KEY="azure-test-key",
+        AZURE_OPENAI_API_VERSION="2024-10-21",
+        AZURE_OPENAI_CHAT_DEPLOYMENT="router-deployment",
+        AZURE_OPENAI_CHAT_DEPLOYMENT_MINI="mini-deployment",
+    )
+
+    events, arrivals = await _run_timed(assistant, "create a ticket about the VPN outage")
+
+    assert assistant.model_info()["provider"] == "azure"
+    paths = [request.path for request in llm.requests]
+    assert paths == [
+        "/openai/deployments/router-deployment/chat/completions",
+        "/openai/deployments/mini-deployment/chat/completions",
+        "/openai/deployments/mini-deployment/chat/completions",
+        "/openai/deployments/router-deployment/chat/completions",
+    ]
+    assert {request.query["api-version"] for request in llm.requests} == {"2024-10-21"}
+    assert {request.headers["api-key"] for request in llm.requests} == {"azure-test-key"}
+    assert all(request.body["stream"] is True for request in llm.requests)
+    assert [request.tool_names for request in llm.requests] == [["route"], ["create_ticket"], ["create_ticket"], ["route"]]
+    # The router's second call sees the specialist's report as the answer to its route call.
+    route_call_id = llm.requests[3].messages[-2]["tool_calls"][0]["id"]
+    assert llm.requests[3].messages[-1] == {"role": "tool", "tool_call_id": route_call_id, "content": "Created ticket 1, VPN outage."}
+    _assert_ticket_created_and_tokens_streamed(ticket_store, events, arrivals, llm)
+
+
+async def test_openai_provider_end_to_end(ticket_api, ticket_store, start_fake_llm, llm_reply, make_assistant):
+    llm = start_fake_llm(create_flow(llm_reply))
+    assistant = make_assistant(
+        ticket_api.url,
+        AGENT_LLM_PROVIDER="openai",
+        OPENAI_BASE_URL=f"{llm.url}/v1",
+        OPENAI_API_KEY="sk-test-key",
+        OPENAI_MODEL="big-model",
+        OPENAI_MODEL_MINI="small-model",
+    )
+
+    events, arrivals = await _run_timed(assistant, "create a ticket about the VPN outage")
+
+    assert {request.path for request in llm.requests} == {"/v1/chat/completions"}
+    assert [request.body["model"] for request in llm.requests] == ["big-model", "small-model", "small-model", "big-model"]
+    assert {request.headers["authorization"] for request in llm.requests} == {"Bearer sk-test-key"}
+    _assert_ticket_created_and_tokens_streamed(ticket_store, events, arrivals, llm)
+
+
+def _assert_ticket_created_and_tokens_streamed(ticket_store, events, arrivals, llm):
+    [ticket] = ticket_store.all()
+    assert (ticket["title"], ticket["description"]) == ("VPN outage", "Nobody can connect.")
+    assert ToolEndEvent("create_ticket", True) in events
+    tokens = [event.delta for event in events if isinstance(event, TokenEvent)]
+    assert "".join(tokens) == ANSWER  # only the router's answer: no routing, no tool args, no report
+    assert len(tokens) == len(ANSWER.split(" "))
+    # Really streamed: the first word reached us before the server had written the last one.
+    assert arrivals[0] < llm.sent_at[-1] - 0.3
+
+
+AZURE_ENV = {
+    "AGENT_LLM_PROVIDER": "azure",
+    "AZURE_OPENAI_API_KEY": "wrong-key",
+    "AZURE_OPENAI_CHAT_DEPLOYMENT": "router-deployment",
+    "AGENT_MODEL_MAX_RETRIES": "0",
+}
+OPENAI_ENV = {"AGENT_LLM_PROVIDER": "openai", "OPENAI_API_KEY": "sk-wrong", "OPENAI_MODEL": "m", "AGENT_MODEL_MAX_RETRIES": "0"}
+
+
+@pytest.mark.parametrize(
+    ("provider", "status", "expected"),
+    [
+        ("azure", 401, "The language model rejected the credentials: check AZURE_OPENAI_API_KEY."),
+        ("openai", 401, "The language model rejected the credentials: check OPENAI_API_KEY."),
+        ("azure", 404, "The language model deployment was not found: check AZURE_OPENAI_CHAT_DEPLOYMENT"),
+        ("openai", 404, "The language model was not found: check OPENAI_MODEL"),
+        ("azure", 429, "The language model is rate limiting us; try again in a minute."),
+        ("openai", 500, "The language model service failed; try again shortly."),
+        ("azure", 400, "The language model rejected the request: The prompt was filtered."),
+    ],
+)
+async def test_model_errors_become_actionable_messages(
+    ticket_api, start_fake_llm, llm_reply, make_assistant, run_agent, provider, status, expected
+):
+    error = {"message": "The prompt was filtered.", "type": "invalid_request_error", "code": "content_filter"}
+    llm = start_fake_llm(lambda request: llm_reply(status=status, error=error))
+    env = {**AZURE_ENV, "AZURE_OPENAI_ENDPOINT": llm.url} if provider == "azure" else {**OPENAI_ENV, "OPENAI_BASE_URL": f"{llm.url}/v1"}
+
+    with pytest.raises(Exception) as raised:
+        await run_agent(make_assistant(ticket_api.url, **env), "list tickets")
+
+    assert describe_error(raised.value).startswith(expected)
+    assert len(llm.requests) == 1  # AGENT_MODEL_MAX_RETRIES=0
+
+
+async def test_unreachable_model_names_the_endpoint_variable(ticket_api, make_assistant, run_agent, unused_tcp_port):
+    endpoint = f"http://127.0.0.1:{unused_tcp_port}"
+    with pytest.raises(Exception) as raised:
+        await run_agent(make_assistant(ticket_api.url, **AZURE_ENV, AZURE_OPENAI_ENDPOINT=endpoint), "list tickets")
+    assert describe_error(raised.value) == (
+        f"The language model at {endpoint} could not be reached: check AZURE_OPENAI_ENDPOINT and the network."
+    )
+
+
+async def test_router_call_with_broken_json_is_answered_so_the_model_can_recover(
+    ticket_api, start_fake_llm, llm_reply, make_assistant, run_agent
+):
+    def answer(request):
+        if not any(m["role"] == "tool" for m in request.messages):
+            return llm_reply(tool_calls=[("route", '{"specialist": get, task}')])
+        return llm_reply(text="Sorry, please ask again.")
+
+    llm = start_fake_llm(answer)
+    assistant = make_assistant(ticket_api.url, **OPENAI_ENV, OPENAI_BASE_URL=f"{llm.url}/v1")
+
+    run = await run_agent(assistant, "list tickets")
+
+    assert run.answer == "Sorry, please ask again."
+    assert "not valid JSON" in llm.requests[1].messages[-1]["content"]

@@ -1,0 +1,167 @@
+"""The ticket client against the real API: retries, Retry-After, idempotent POSTs, readable failures."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from agent.events import ToolEndEvent
+from agent.ticket_client import RetryPolicy, TicketApiError, TicketClient, TicketSystemUnavailable
+
+pytestmark = pytest.mark.asyncio
+
+QUICK = RetryPolicy(attempts=4, max_seconds=10, backoff_base=0.05, backoff_max=0.2)
+
+
+def _posts(proxy) -> list[dict[str, str]]:
+    return [headers for method, path, headers in proxy.seen if method == "POST"]
+
+
+async def test_lost_create_response_is_retried_with_the_same_key_and_makes_one_ticket(
+    ticket_api, ticket_store, start_proxy, make_assistant, planned_model, step, run_agent
+):
+    # The proxy forwards the first POST to the API, then drops the answer: the client must retry.
+    proxy = start_proxy(ticket_api.url, lambda method, path, index: "drop" if (method, index) == ("POST", 0) else None)
+    model = planned_model([step("create", "Create it.", [("create_ticket", {"title": "Once", "description": "Only once."})])])
+
+    run = await run_agent(make_assistant(proxy.url, model), "create it")
+
+    posts = _posts(proxy)
+    assert len(posts) == 2
+    assert posts[0]["idempotency-key"] == posts[1]["idempotency-key"]
+    assert [t["title"] for t in ticket_store.all()] == ["Once"]
+    assert run.tools_ended == [ToolEndEvent("create_ticket", True)]
+
+
+async def test_separate_identical_creates_are_not_deduplicated(
+    ticket_api, ticket_store, start_proxy, make_assistant, planned_model, step, run_agent
+):
+    proxy = start_proxy(ticket_api.url)
+    same = ("create_ticket", {"title": "Printer jam", "description": "Again."})
+    model = planned_model([step("create", "First.", [same]), step("create", "Second.", [same])])
+    assistant = make_assistant(proxy.url, model)
+
+    await run_agent(assistant, "two of them")
+    await run_agent(assistant, "and two more")
+
+    assert len(ticket_store.all()) == 4
+    assert len({headers["idempotency-key"] for headers in _posts(proxy)}) == 4
+
+
+async def test_chaos_mode_is_ridden_out_by_retries(start_ticket_api, make_assistant, planned_model, step, run_agent):
+    api = start_ticket_api(TICKETS_CHAOS_FAILURE_RATE="0.3", TICKETS_CHAOS_MAX_DELAY_MS="200")
+    titles = [f"Chaos {number}" for number in range(6)]
+    steps = [step("create", f"Create {title}.", [("create_ticket", {"title": title, "description": "x"})]) for title in titles]
+    steps.append(step("get", "List them.", [("list_tickets", {"search": "chaos"})]))
+    model = planned_model(steps)
+
+    run = await run_agent(make_assistant(api.url, model), "create six and list them")
+
+    assert [e.ok for e in run.tools_ended] == [True] * 7
+    assert '6 tickets matching search "chaos"' in run.answer
+    stored = await _all_titles_despite_chaos(api.url)
+    assert sorted(stored) == sorted(titles)  # every create landed exactly once
+
+
+async def test_retry_after_is_honoured_and_capped(ticket_api, start_proxy):
+    proxy = start_proxy(ticket_api.url, lambda method, path, index: (429, "1") if index == 0 else None)
+    client = TicketClient(proxy.url, retry=QUICK)
+    started = time.monotonic()
+    page = await client.list_tickets({})
+    waited = time.monotonic() - started
+    await client.aclose()
+    assert page["count"] == 0
+    assert len(proxy.seen) == 2
+    assert waited >= 0.95  # the server asked for 1 s; the backoff alone would be ~0.05 s
+
+    greedy = start_proxy(ticket_api.url, lambda method, path, index: (503, "3600") if index == 0 else None)
+    client = TicketClient(greedy.url, retry=RetryPolicy(attempts=3, max_retry_after=0.3, backoff_base=0.05))
+    started = time.monotonic()
+    await client.list_tickets({})
+    await client.aclose()
+    assert time.monotonic() - started < 2  # an hour was asked; the cap keeps us responsive
+
+
+async def test_a_4xx_is_never_retried(ticket_api, start_proxy):
+    proxy = start_proxy(ticket_api.url)
+    client = TicketClient(proxy.url, retry=QUICK)
+    with pytest.raises(TicketApiError) as raised:
+        await client.get_ticket(4242)
+    await client.aclose()
+    assert raised.value.status == 404
+    assert raised.value.body == {"detail": "Ticket with id '4242' was not found."}
+    assert len(proxy.seen) == 1
+
+
+async def test_a_server_that_keeps_failing_gives_up_after_the_attempts(ticket_api, start_proxy):
+    proxy = start_proxy(ticket_api.url, lambda *_: 503)
+    client = TicketClient(proxy.url, retry=QUICK)
+    with pytest.raises(TicketSystemUnavailable) as raised:
+        await client.list_tickets({})
+    await client.aclose()
+    assert len(proxy.seen) == 4
+    assert str(raised.value) == f"The ticket system at {proxy.url} is unreachable (it kept answering HTTP 503 after 4 attempts)"
+
+
+async def test_retries_are_bounded_in_total_time(unused_tcp_port):
+    client = TicketClient(f"http://127.0.0.1:{unused_tcp_port}", retry=RetryPolicy(attempts=50, max_seconds=1.0, backoff_max=0.3))
+    started = time.monotonic()
+    with pytest.raises(TicketSystemUnavailable) as raised:
+        await client.list_tickets({})
+    await client.aclose()
+    assert time.monotonic() - started < 2.5
+    assert "the connection was refused or failed" in raised.value.reason
+
+
+async def test_unreachable_api_becomes_a_sentence_for_the_model(unused_tcp_port, make_assistant, planned_model, step, run_agent):
+    url = f"http://127.0.0.1:{unused_tcp_port}"
+    model = planned_model([step("get", "List.", [("list_tickets", {})])])
+
+    run = await run_agent(make_assistant(url, model, AGENT_TICKET_RETRY_ATTEMPTS="2"), "list tickets")
+
+    assert run.tools_ended == [ToolEndEvent("list_tickets", False)]
+    assert f"Error: the ticket system at {url} is unreachable (the connection was refused or failed, 2 attempts)" in run.answer
+
+
+async def test_a_lost_delete_response_still_reports_the_deletion(
+    ticket_api, ticket_store, start_proxy, make_assistant, planned_model, step, run_agent
+):
+    ticket = ticket_store.create("Gone soon", "x")
+    proxy = start_proxy(ticket_api.url, lambda method, path, index: "drop" if (method, index) == ("DELETE", 1) else None)
+    model = planned_model([step("delete", "Delete it.", [("delete_ticket", {"ticket_id": ticket["id"]})])])
+
+    run = await run_agent(make_assistant(proxy.url, model), "delete it")
+
+    assert ticket_store.get(ticket["id"]) is None
+    assert [method for method, _, _ in proxy.seen] == ["GET", "DELETE", "DELETE"]
+    assert f"Deleted ticket #{ticket['id']}" in run.answer and "does not exist" not in run.answer
+
+
+async def test_bearer_token_is_sent_when_configured(start_ticket_api, make_assistant, planned_model, step, run_agent):
+    api = start_ticket_api(TICKETS_API_TOKEN="s3cret-token")
+    model = planned_model([step("get", "List.", [("list_tickets", {})])])
+
+    with_token = await run_agent(make_assistant(api.url, model, TICKETS_API_TOKEN="s3cret-token"), "list")
+    without = await run_agent(make_assistant(api.url, model), "list")
+
+    assert "No tickets." in with_token.answer
+    assert "rejected the assistant's credentials; an administrator must check TICKETS_API_TOKEN" in without.answer
+
+
+async def test_health_is_quick_and_not_retried(ticket_api, start_proxy, unused_tcp_port):
+    assert await TicketClient(ticket_api.url).health() == "ok"
+    failing = start_proxy(ticket_api.url, lambda *_: 503)
+    assert await TicketClient(failing.url, retry=QUICK).health() == "unreachable"
+    assert len(failing.seen) == 1
+    assert await TicketClient(f"http://127.0.0.1:{unused_tcp_port}").health() == "unreachable"
+
+
+async def _all_titles_despite_chaos(url: str) -> list[str]:
+    async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+        for _ in range(30):
+            response = await http.get("/api/tickets/", params={"page_size": 200})
+            if response.status_code == 200:
+                return [t["title"] for t in response.json()["results"]]
+    raise AssertionError("the chaos API never answered the check")

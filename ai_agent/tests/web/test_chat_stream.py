@@ -1,0 +1,108 @@
+"""/chat over a real socket: the SSE frames, their order and JSON, and that tokens really stream."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e  # starts the ticket API (and other processes)
+
+EVENT_NAMES = {"token", "tool", "tool_result", "end", "error"}
+
+
+def tickets(ticket_api) -> list[dict]:
+    return httpx.get(ticket_api.url + "/api/tickets/", timeout=10).json()["results"]
+
+
+def test_get_chat_streams_retry_then_tool_events_then_tokens_then_end(agent, ticket_api, chat):
+    result = chat(agent.url, "create a ticket about the VPN outage")
+
+    assert result.status == 200
+    assert result.headers["content-type"].startswith("text/event-stream")
+    assert result.headers["cache-control"] == "no-store"
+    assert result.text.startswith("retry: 5000\n\n")
+    assert set(result.events) <= EVENT_NAMES
+    assert result.events[-1] == "end"
+    assert result.named("end")[0].data == {"ok": True}
+    assert "error" not in result.events
+
+    [tool] = result.named("tool")
+    assert tool.data["name"] == "create_ticket"
+    assert "vpn" in tool.data["args"]["title"].lower()
+    assert [frame.data for frame in result.named("tool_result")] == [{"name": "create_ticket", "ok": True}]
+    assert result.events.index("tool") < result.events.index("tool_result") < result.events.index("end")
+
+    [created] = tickets(ticket_api)
+    assert "vpn" in created["title"].lower()
+    # The person reads a summary naming the new ticket, not JSON.
+    assert str(created["id"]) in result.answer
+    assert "{" not in result.answer
+
+
+def test_every_frame_carries_one_json_data_line(agent, chat):
+    result = chat(agent.url, "list tickets")
+
+    for frame in result.frames[1:]:
+        if frame.name is None:  # a keep-alive comment, should the run take 15 s
+            assert frame.raw.startswith(":")
+            continue
+        assert frame.raw.count("\ndata: ") == 1, frame.raw
+        assert isinstance(frame.data, dict)
+    assert [frame.data["name"] for frame in result.named("tool")] == ["list_tickets"]
+
+
+def test_post_chat_with_a_json_body_streams_the_same_way(agent, ticket_api, chat):
+    httpx.post(ticket_api.url + "/api/tickets/", json={"title": "Email bounces", "description": "Since Monday"},
+               timeout=10).raise_for_status()
+
+    result = chat(agent.url, method="POST", json={"message": "which tickets about email are still open?"})
+
+    assert result.status == 200
+    assert result.text.startswith("retry: 5000\n\n")
+    assert result.events[-1] == "end"
+    assert [frame.data["name"] for frame in result.named("tool")] == ["list_tickets"]
+    assert "Email bounces" in result.answer
+
+
+def test_tokens_reach_the_client_while_the_model_is_still_writing(start_agent, ticket_api, read_frames):
+    word_delay = 0.05
+    agent = start_agent(ticket_api.url, AGENT_OFFLINE_WORD_DELAY_MS=str(int(word_delay * 1000)))
+
+    with httpx.Client(timeout=60) as client, client.stream(
+            "GET", agent.url + "/chat", params={"message": "list tickets"}) as response:
+        frames = list(read_frames(response))
+
+    tokens = [frame for frame in frames if frame.name == "token"]
+    end = next(frame for frame in frames if frame.name == "end")
+    assert len(tokens) >= 5
+    # The model pauses word_delay between words; streamed frames arrive spread over that time,
+    # buffered ones would arrive together at the end.
+    expected_spread = word_delay * (len(tokens) - 1)
+    assert end.arrived - tokens[0].arrived >= 0.5 * expected_spread
+    assert tokens[-1].arrived - tokens[0].arrived >= 0.5 * expected_spread
+    arrival_times = {round(frame.arrived, 3) for frame in tokens}
+    assert len(arrival_times) >= len(tokens) // 2
+
+
+@pytest.mark.parametrize("message", ["montre-moi le café ☕", "line one\nline two", "odd \u2028 separator"])
+def test_any_text_in_the_message_or_answer_keeps_the_framing_intact(agent, chat, message):
+    result = chat(agent.url, message)
+
+    assert result.status == 200
+    assert result.events[-1] == "end"
+    assert result.answer.strip()
+
+
+def test_concurrent_chats_are_answered_independently(agent, ticket_api, chat):
+    messages = ["create a ticket about the printer jam", "create a ticket about the VPN outage"]
+
+    with ThreadPoolExecutor(len(messages)) as pool:
+        results = list(pool.map(lambda message: chat(agent.url, message), messages))
+
+    for result, topic in zip(results, ["printer", "vpn"]):
+        assert result.events[-1] == "end"
+        [tool] = result.named("tool")
+        assert topic in tool.data["args"]["title"].lower()
+    assert sorted(ticket["title"].lower() for ticket in tickets(ticket_api)) == ["printer jam", "vpn outage"]

@@ -1,0 +1,116 @@
+"""cli.py as a person runs it: a subprocess, from another directory, against the running agent."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e  # starts the ticket API (and other processes)
+
+CLI = Path(__file__).resolve().parents[2] / "cli.py"
+
+
+@pytest.fixture
+def run_cli(subprocess_env, tmp_path):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(CLI), *args], cwd=tmp_path, env=subprocess_env(),
+                              capture_output=True, text=True, timeout=60)
+
+    return run
+
+
+def test_the_answer_streams_to_stdout_and_tool_activity_to_stderr(agent, ticket_api, run_cli):
+    result = run_cli("create a ticket about the VPN outage", agent.url)
+
+    assert result.returncode == 0, result.stderr
+    [ticket] = httpx.get(ticket_api.url + "/api/tickets/").json()["results"]
+    assert str(ticket["id"]) in result.stdout
+    assert result.stdout.endswith("\n")
+    assert "event:" not in result.stdout and "data:" not in result.stdout
+    tool_lines = result.stderr.splitlines()
+    assert tool_lines[0].startswith('[tool] create_ticket {"title": ')
+    assert "VPN" in tool_lines[0]
+    assert tool_lines[1:] == ["[tool] create_ticket ok"]
+
+
+def test_a_base_url_with_a_trailing_slash_works(agent, run_cli):
+    result = run_cli("list tickets", agent.url + "/")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("[tool] list_tickets {")
+    assert lines[1:] == ["[tool] list_tickets ok"]
+
+
+def test_an_error_event_exits_1_with_its_message_on_stderr(start_agent, start_fake_model, ticket_api, run_cli):
+    model = start_fake_model(401, "Incorrect API key provided")
+    agent = start_agent(ticket_api.url, AGENT_LLM_PROVIDER="openai", OPENAI_BASE_URL=model.url,
+                        OPENAI_API_KEY="sk-wrong", OPENAI_MODEL="gpt-test", AGENT_MODEL_MAX_RETRIES="0")
+
+    result = run_cli("list tickets", agent.url)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: The language model rejected the credentials: check OPENAI_API_KEY."]
+
+
+def test_an_unreachable_agent_exits_2_with_one_line_naming_the_url(run_cli, unreachable_url):
+    result = run_cli("list tickets", unreachable_url)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert f"{unreachable_url}/chat" in line
+    assert "Traceback" not in result.stderr
+
+
+def test_a_refused_request_exits_2_with_the_status_and_the_reason(agent, run_cli):
+    result = run_cli("   ", agent.url)
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert f"{agent.url}/chat" in line
+    assert "400" in line and "message is required" in line
+
+
+def test_a_url_that_is_not_the_agent_exits_2(ticket_api, run_cli):
+    # The ticket API has no /chat: a 404 (HTML or JSON), reported in one line.
+    result = run_cli("list tickets", ticket_api.url)
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert "404" in line
+
+
+def test_ctrl_c_while_the_answer_streams_exits_130(start_agent, ticket_api, subprocess_env, tmp_path):
+    # A slow offline model: its answer (what it can do) takes seconds to stream.
+    agent = start_agent(ticket_api.url, AGENT_OFFLINE_WORD_DELAY_MS="200")
+    process = subprocess.Popen([sys.executable, str(CLI), "hello there", agent.url], cwd=tmp_path,
+                               env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        readable, _, _ = select.select([process.stdout], [], [], 30)
+        assert readable, "no answer token within 30 s"
+        first = os.read(process.stdout.fileno(), 1024)
+        assert first.strip()
+        # Tokens arrive as they are produced: the answer is still streaming.
+        time.sleep(0.3)
+        assert process.poll() is None
+
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    assert process.returncode == 130
+    assert b"Traceback" not in stderr
