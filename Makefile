@@ -9,6 +9,8 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: run test install env migrate superuser
 
+# The agent talks to the API that `make run` starts, unless the environment names another one.
+run: export TICKET_SYSTEM_URL ?= http://127.0.0.1:$(API_PORT)
 run: install env migrate
 	@$(PY) scripts/print_urls.py
 	@$(VENV)/bin/honcho start -f Procfile

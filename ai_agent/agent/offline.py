@@ -172,9 +172,7 @@ def _latest_tool_results(messages: list[BaseMessage]) -> list[str]:
 def _report_line(task: str, result: str) -> str:
     """A tool result as a line for the person: errors say which part of the request failed."""
     if result.startswith("Error: "):
-        # The tool's advice to the model is not meant for the person.
-        reason = result[len("Error: "):].replace(" Tell the person it is down and to try again later.", " Try again later.")
-        return f'Could not "{task}": {reason}'
+        return f'Could not "{task}": {result[len("Error: "):]}'
     return re.sub(r"More tickets exist: call again with page=\d+\.", "There are more; narrow the search to see them.", result)
 
 

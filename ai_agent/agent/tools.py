@@ -1,8 +1,8 @@
 """The ticket tools the specialists call: real API semantics in the schemas, compact text results.
 
 Each tool reports its start and end on LangGraph's custom stream (ToolStartEvent / ToolEndEvent),
-so the person sees ticket activity as it happens. Ticket API refusals (4xx) and an unreachable
-API come back as a sentence the model can pass on, never as an exception.
+so the person sees ticket activity as it happens. Ticket API refusals (4xx) come back as a
+sentence the model can pass on; an unreachable ticket system ends the run (TicketSystemUnavailable).
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def _get_ticket(client: TicketClient) -> Callable[..., Awaitable[str]]:
         async def action() -> str:
             return format_ticket(await client.get_ticket(ticket_id), long=True)
 
-        return await _run("get_ticket", {"ticket_id": ticket_id}, action, client, ticket_id=ticket_id)
+        return await _run("get_ticket", {"ticket_id": ticket_id}, action, ticket_id=ticket_id)
 
     return get_ticket
 
@@ -149,7 +149,7 @@ def _list_tickets(client: TicketClient) -> Callable[..., Awaitable[str]]:
         async def action() -> str:
             return format_page(await client.list_tickets(params), args)
 
-        return await _run("list_tickets", args, action, client, page=args.get("page"))
+        return await _run("list_tickets", args, action, page=args.get("page"))
 
     return list_tickets
 
@@ -162,7 +162,7 @@ def _create_ticket(client: TicketClient) -> Callable[..., Awaitable[str]]:
             ticket = await client.create_ticket(body, idempotency_key=idempotency_key(tool_call_id))
             return f"Created ticket {format_ticket(ticket)}"
 
-        return await _run("create_ticket", {"title": title, "description": description, "status": status}, action, client)
+        return await _run("create_ticket", {"title": title, "description": description, "status": status}, action)
 
     return create_ticket
 
@@ -184,7 +184,7 @@ def _update_ticket(client: TicketClient) -> Callable[..., Awaitable[str]]:
             return f"Updated ticket #{ticket_id}: {describe_changes(before, after)}. Now: {format_ticket(after)}"
 
         shown = {"ticket_id": ticket_id, **{("status" if k == "resolution_status" else k): v for k, v in wanted.items()}}
-        return await _run("update_ticket", shown, action, client, ticket_id=ticket_id)
+        return await _run("update_ticket", shown, action, ticket_id=ticket_id)
 
     return update_ticket
 
@@ -196,7 +196,7 @@ def _delete_ticket(client: TicketClient) -> Callable[..., Awaitable[str]]:
             await client.delete_ticket(ticket_id)
             return f"Deleted ticket {format_ticket(before)}"
 
-        return await _run("delete_ticket", {"ticket_id": ticket_id}, action, client, ticket_id=ticket_id)
+        return await _run("delete_ticket", {"ticket_id": ticket_id}, action, ticket_id=ticket_id)
 
     return delete_ticket
 
@@ -208,12 +208,11 @@ async def _run(
     name: str,
     args: dict[str, Any],
     action: Callable[[], Awaitable[str]],
-    client: TicketClient,
     *,
     ticket_id: int | None = None,
     page: int | None = None,
 ) -> str:
-    """Announce the tool, run it, and turn API refusals into text for the model."""
+    """Announce the tool, run it, and turn API refusals (4xx) into text for the model."""
     emit = _event_writer()
     emit(ToolStartEvent(name=name, args=args))
     try:
@@ -221,12 +220,11 @@ async def _run(
     except TicketApiError as error:
         emit(ToolEndEvent(name=name, ok=False))
         return "Error: " + describe_api_error(error, ticket_id=ticket_id, page=page)
-    except TicketSystemUnavailable as error:
+    except TicketSystemUnavailable:
+        # Not a result for the model: with the ticket system gone nothing else in the request can
+        # work, so the run ends with an `error` event naming the URL (agent/errors.py).
         emit(ToolEndEvent(name=name, ok=False))
-        return (
-            f"Error: the ticket system at {client.base_url} is unreachable ({error.reason}). "
-            "Tell the person it is down and to try again later."
-        )
+        raise
     emit(ToolEndEvent(name=name, ok=True))
     return result
 
