@@ -1,0 +1,170 @@
+"""The whole system through its real entry points: both services as Compose runs them, as local
+processes (see tests/conftest.py), driven with the CLI, curl and HTTP, checked through the API and
+the database file."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from conftest import ROOT, free_port
+
+pytestmark = pytest.mark.e2e
+
+CLI = ROOT / "ai_agent" / "cli.py"
+# No hang: every agent request must be answered within this bound, even with the API down.
+ANSWER_WITHIN_S = 30
+
+
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(CLI), *args], input=stdin, capture_output=True, text=True,
+                          timeout=ANSWER_WITHIN_S)
+
+
+def tickets(api_url: str) -> list[dict]:
+    response = httpx.get(api_url + "/api/tickets/", params={"page_size": 200}, timeout=10)
+    response.raise_for_status()
+    return response.json()["results"]
+
+
+def titles_in_database(stack) -> list[str]:
+    """The rows themselves, read from the SQLite file the API writes (not through the API)."""
+    with sqlite3.connect(stack.api.process.env["TICKETS_SQLITE_PATH"]) as connection:
+        return [title for (title,) in connection.execute("SELECT title FROM tickets_ticket")]
+
+
+def test_each_service_passes_its_compose_healthcheck_and_fails_it_when_down(stack):
+    for service in (stack.api, stack.agent):
+        result = service.healthcheck()
+        assert result.returncode == 0, f"{service.name}: {result.stderr}"
+
+    stack.agent.process.stop()
+    assert stack.agent.healthcheck().returncode != 0
+
+
+def test_the_cli_creates_exactly_one_ticket_then_lists_updates_and_deletes_it(stack):
+    created = run_cli("Create a ticket about the VPN outage", stack.agent.url)
+
+    assert created.returncode == 0, created.stderr
+    assert "No language model is configured" in created.stdout  # the offline model says so
+    [ticket] = tickets(stack.api.url)
+    assert (ticket["title"], ticket["resolution_status"]) == ("VPN outage", "OPEN")
+    assert f"#{ticket['id']}" in created.stdout
+    assert "[tool] create_ticket ok" in created.stderr
+
+    listed = run_cli("list tickets", stack.agent.url)
+    assert listed.returncode == 0 and "VPN outage" in listed.stdout
+
+    closed = run_cli(f"close {ticket['id']}", stack.agent.url)
+    assert closed.returncode == 0 and "OPEN -> CLOSED" in closed.stdout
+    assert tickets(stack.api.url)[0]["resolution_status"] == "CLOSED"
+
+    deleted = run_cli(f"delete ticket {ticket['id']}", stack.agent.url, stdin="y\n")
+    assert deleted.returncode == 0, deleted.stderr
+    assert tickets(stack.api.url) == []
+
+
+def test_twenty_creates_through_chaos_make_exactly_twenty_tickets(start_stack):
+    stack = start_stack(api_env={"TICKETS_CHAOS_FAILURE_RATE": "0.3", "TICKETS_CHAOS_MAX_DELAY_MS": "200"})
+    wanted = [f"Chaos ticket {number}" for number in range(20)]
+
+    def create(title: str) -> subprocess.CompletedProcess:
+        return run_cli(f'create a ticket titled "{title}" with description "Filed while the API fails."',
+                       stack.agent.url)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(create, wanted))
+
+    assert [result.returncode for result in results] == [0] * 20, [r.stderr for r in results if r.returncode]
+    assert sorted(titles_in_database(stack)) == sorted(wanted)  # each once: retries made no duplicate
+    log = stack.api.process.log()
+    assert '" 503 ' in log  # chaos really failed some calls, and the retries got through them
+
+
+def test_a_stopped_api_gives_one_clear_error_and_the_next_request_works_once_it_is_back(stack):
+    assert run_cli("Create a ticket about the VPN outage", stack.agent.url).returncode == 0
+    stack.api.process.stop()
+
+    down = run_cli("list tickets", stack.agent.url)
+
+    assert down.returncode == 1
+    [line] = down.stderr.strip().splitlines()[-1:]
+    assert "ticket system" in line and "unreachable" in line and stack.api.url in line
+    assert "Traceback" not in down.stdout + down.stderr
+    health = httpx.get(stack.agent.url + "/health", timeout=10).json()
+    assert (health["status"], health["ticket_api"]) == ("degraded", "unreachable")
+
+    stack.api.process.start()
+
+    back = run_cli("list tickets", stack.agent.url)
+    assert back.returncode == 0, back.stderr
+    assert "VPN outage" in back.stdout  # the data survived the restart
+    assert httpx.get(stack.agent.url + "/health", timeout=10).json()["ticket_api"] == "ok"
+
+
+def test_curl_shows_token_frames_arriving_apart_in_time_then_end(stack):
+    """`curl -N` as the README shows it, with the offline model's default pacing between words."""
+    curl = subprocess.Popen(["curl", "-sN", stack.agent.url + "/chat?message=list%20tickets"],
+                            stdout=subprocess.PIPE, text=True)
+    events: list[tuple[str, float]] = []
+    try:
+        for line in curl.stdout:
+            if line.startswith("event: "):
+                events.append((line.removeprefix("event: ").strip(), time.monotonic()))
+    finally:
+        curl.wait(timeout=ANSWER_WITHIN_S)
+
+    assert curl.returncode == 0
+    names = [name for name, _ in events]
+    assert names[-1] == "end" and names.count("token") >= 10
+    token_times = [moment for name, moment in events if name == "token"]
+    # Streamed, not buffered: the frames came in over time, not in one burst at the end.
+    assert len(set(token_times)) >= 5
+    assert token_times[-1] - token_times[0] >= 0.05
+
+
+def test_the_local_run_command_starts_both_services_and_stops_both_on_ctrl_c(tmp_path, plain_environment):
+    """The Procfile under honcho, as `make run` starts it (after its set-up steps)."""
+    api_port, agent_port = free_port(), free_port()
+    env = {
+        **plain_environment,
+        "API_PORT": str(api_port), "AGENT_PORT": str(agent_port),
+        "TICKET_SYSTEM_URL": f"http://127.0.0.1:{api_port}",
+        "TICKETS_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+        "DJANGO_SECRET": "test-secret-for-the-procfile-run",
+        "TICKET_SYSTEM_ENV_FILE": "/dev/null", "AI_AGENT_ENV_FILE": "/dev/null",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT / "ticket_system", env=env,
+                   check=True, capture_output=True)
+    honcho = subprocess.Popen(["honcho", "start", "-f", "Procfile"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        agent_health = _wait_for_json(f"http://127.0.0.1:{agent_port}/health", honcho)
+        assert agent_health["ticket_api"] == "ok"  # the agent found the API the same command started
+    finally:
+        honcho.send_signal(2)  # Ctrl+C
+        output, _ = honcho.communicate(timeout=30)
+
+    assert honcho.returncode is not None
+    assert "api.1" in output and "agent.1" in output  # both logs, labelled
+    for port in (api_port, agent_port):
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def _wait_for_json(url: str, process: subprocess.Popen, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"honcho exited with {process.returncode}: {process.stdout.read()}")
+        try:
+            return httpx.get(url, timeout=2).json()
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
