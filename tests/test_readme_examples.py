@@ -1,13 +1,15 @@
-"""Every curl example in the README, run as written against a real server with a fresh database.
+"""Every example in the README, run as written against real servers with a fresh database.
 
-Each example's comment line states the status code ("...: 201") and, where it shows one, the exact
-JSON body; both are checked. Only the host and port are substituted.
+Each ticket API example's comment line states the status code ("...: 201") and, where it shows
+one, the exact JSON body; both are checked. The assistant's examples (curl -N, the CLI) run against
+the whole stack and must end their answer. Only the host and port are substituted.
 """
 
 import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,41 @@ def test_every_readme_curl_example_works_as_written(ticket_api):
             expected = documented_body(comment)
             if expected is not None:
                 assert parsed == expected, comment
+
+
+AGENT_BASE = "http://127.0.0.1:8100"
+
+
+def readme_assistant_examples() -> list[str]:
+    """Commands of the ```bash blocks that talk to the assistant (curl on :8100, or the CLI)."""
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", README.read_text(), flags=re.S):
+        command = block.partition("\n")[2].strip()
+        if AGENT_BASE in command or command.startswith("python ai_agent/cli.py"):
+            commands.append(command)
+    return commands
+
+
+def test_readme_shows_the_assistant_over_curl_and_the_cli():
+    commands = readme_assistant_examples()
+    assert any(command.startswith("curl -N") and "/chat?message=" in command for command in commands)
+    assert any(command.startswith("python ai_agent/cli.py") for command in commands)
+
+
+@pytest.mark.e2e
+def test_every_readme_assistant_example_works_as_written(stack):
+    """Run in order against a fresh stack; the CLI, which defaults to :8100, gets the URL appended."""
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    root = README.parent
+    for command in readme_assistant_examples():
+        if command.startswith("python ai_agent/cli.py"):
+            command = f"{command} {stack.agent.url}".replace("python ", f"{sys.executable} ", 1)
+        command = command.replace(AGENT_BASE, stack.agent.url)
+        result = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"{command}: {result.stderr}"
+        assert "Traceback" not in result.stdout + result.stderr, command
+        if "/chat" in command:
+            assert "event: end" in result.stdout and "event: error" not in result.stdout, result.stdout
+        if "/health" in command:
+            assert json.loads(result.stdout)["ticket_api"] == "ok"
