@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from agent.events import ToolEndEvent
+from agent.events import TokenEvent, ToolEndEvent
 from agent.ticket_client import RetryPolicy, TicketApiError, TicketClient, TicketSystemUnavailable
 
 pytestmark = pytest.mark.asyncio
@@ -115,14 +115,20 @@ async def test_retries_are_bounded_in_total_time(unused_tcp_port):
     assert "the connection was refused or failed" in raised.value.reason
 
 
-async def test_unreachable_api_becomes_a_sentence_for_the_model(unused_tcp_port, make_assistant, planned_model, step, run_agent):
+async def test_an_unreachable_api_ends_the_run_after_reporting_the_failed_tool(
+    unused_tcp_port, make_assistant, planned_model, step
+):
     url = f"http://127.0.0.1:{unused_tcp_port}"
     model = planned_model([step("get", "List.", [("list_tickets", {})])])
+    events = []
 
-    run = await run_agent(make_assistant(url, model, AGENT_TICKET_RETRY_ATTEMPTS="2"), "list tickets")
+    with pytest.raises(TicketSystemUnavailable) as raised:
+        async for event in make_assistant(url, model, AGENT_TICKET_RETRY_ATTEMPTS="2").stream("list tickets"):
+            events.append(event)
 
-    assert run.tools_ended == [ToolEndEvent("list_tickets", False)]
-    assert f"Error: the ticket system at {url} is unreachable (the connection was refused or failed, 2 attempts)" in run.answer
+    assert [event for event in events if isinstance(event, ToolEndEvent)] == [ToolEndEvent("list_tickets", False)]
+    assert raised.value.url == url and "2 attempts" in raised.value.reason
+    assert not any(isinstance(event, TokenEvent) for event in events)  # no answer pretends it worked
 
 
 async def test_a_lost_delete_response_still_reports_the_deletion(
