@@ -120,11 +120,15 @@ def describe_task(task: asyncio.Task) -> str:
 
 
 @pytest.fixture
-def start_agent() -> Iterator[Callable[..., AgentServer]]:
-    """start_agent(ticket_system_url, **env) -> a running AgentServer; stopped after the test."""
+def start_agent(tmp_path_factory) -> Iterator[Callable[..., AgentServer]]:
+    """start_agent(ticket_system_url, **env) -> a running AgentServer; stopped after the test.
+
+    Each server keeps its conversations in a fresh data folder unless env names one.
+    """
     servers: list[AgentServer] = []
 
     def start(ticket_system_url: str, **env: str) -> AgentServer:
+        env = {"AGENT_DATA_DIR": str(tmp_path_factory.mktemp("agent-data")), **env}
         server = AgentServer(agent_environ(ticket_system_url, **env))
         servers.append(server)
         return server.start()
@@ -233,9 +237,17 @@ def read_frames() -> Callable[[httpx.Response], Iterator[Frame]]:
 
 
 @pytest.fixture
-def subprocess_env() -> Callable[..., dict[str, str]]:
-    """subprocess_env(**variables) -> an environment for main.py / cli.py subprocesses."""
-    return child_env
+def subprocess_env(tmp_path_factory) -> Callable[..., dict[str, str]]:
+    """subprocess_env(**variables) -> an environment for main.py / cli.py subprocesses.
+
+    AGENT_DATA_DIR defaults to a fresh folder of the test, so no test writes into ai_agent/data.
+    """
+    data_dir = str(tmp_path_factory.mktemp("agent-data"))
+
+    def make(**variables: str) -> dict[str, str]:
+        return child_env(**{"AGENT_DATA_DIR": data_dir, **variables})
+
+    return make
 
 
 @pytest.fixture
