@@ -78,7 +78,9 @@ def _split_soft(text: str) -> list[str]:
     parts, start = [], 0
     for index, match in enumerate(candidates):
         end = candidates[index + 1].start() if index + 1 < len(candidates) else len(text)
-        if parse_clause(text[match.end() : end]) is not None:
+        following = text[match.end() : end]
+        # "... and close it": "it" is resolved later, but it is a command of its own already.
+        if parse_clause(following) is not None or has_pronoun(following):
             parts.append(text[start : match.start()])
             start = match.end()
     parts.append(text[start:])

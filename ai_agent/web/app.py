@@ -15,18 +15,22 @@ from fastapi.responses import JSONResponse
 
 from agent.assistant import Assistant
 from agent.checkpoint import open_checkpointer
+from agent.models import ChatModels
 from agent.settings import AgentSettings, load_settings
 from web import chat, health
 
 
-def create_app(settings: AgentSettings | None = None) -> FastAPI:
-    """The app; without settings, the lifespan reads them (environment and ai_agent/.env) once."""
+def create_app(settings: AgentSettings | None = None, *, models: ChatModels | None = None) -> FastAPI:
+    """The app; without settings, the lifespan reads them (environment and ai_agent/.env) once.
+
+    `models` replaces the configured chat models (tests drive the real app with a scripted model).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = settings or load_settings()
         async with open_checkpointer(chosen) as checkpointer:
-            assistant = Assistant(chosen, checkpointer=checkpointer)
+            assistant = Assistant(chosen, models=models, checkpointer=checkpointer)
             app.state.assistant = assistant
             try:
                 yield
