@@ -34,8 +34,11 @@ PRONOUN = re.compile(
     r"(?:it|that(?:\s+one|\s+ticket)?|this(?:\s+one|\s+ticket)?|the\s+same\s+ticket)\b",
     re.IGNORECASE,
 )
-# Report lines about exactly one ticket that was created, shown or changed (tools.py's wording).
-TOUCHED = re.compile(r"^(?:Created ticket |Updated ticket |Nothing to change: ticket |)#(?P<id>\d+)[ :]", re.MULTILINE)
+# Report lines about exactly one ticket that was created, shown, changed or kept when a deletion
+# was declined (tools.py's wording); list lines ("- #3 ...") and deleted tickets do not count.
+TOUCHED = re.compile(
+    r"^(?:Created ticket #|Updated ticket #|Nothing to change: ticket #|#|Ticket )(?P<id>\d+)[ :]", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
