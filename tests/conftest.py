@@ -91,7 +91,7 @@ def start_compose_service(name: str, data_dir: Path, hosts: dict[str, str], **ov
     port = free_port()
 
     def translate(value: str) -> str:
-        value = value.replace("/data/", f"{data_dir}/")
+        value = re.sub(r"^/data(?=/|$)", str(data_dir), value)  # the volume mounted at /data
         for host, local in hosts.items():
             value = value.replace(host, local)
         return value

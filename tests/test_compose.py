@@ -70,6 +70,12 @@ def test_sqlite_lives_on_a_named_volume(compose):
     assert api["environment"]["TICKETS_SQLITE_PATH"].startswith("/data/")
 
 
+def test_agent_conversations_live_on_a_named_volume(compose):
+    agent = compose["services"]["ai_agent"]
+    assert "agent-data:/data" in agent["volumes"] and "agent-data" in compose["volumes"]
+    assert re.search(r"AGENT_DATA_DIR=/data\b", dockerfile("ai_agent"))
+
+
 def test_postgres_profile_adds_postgresql_and_points_the_api_at_it(compose):
     postgres = compose["services"]["postgres"]
     assert postgres["profiles"] == ["postgres"]

@@ -65,8 +65,10 @@ def test_the_cli_creates_exactly_one_ticket_then_lists_updates_and_deletes_it(st
     assert closed.returncode == 0 and "OPEN -> CLOSED" in closed.stdout
     assert tickets(stack.api.url)[0]["resolution_status"] == "CLOSED"
 
-    deleted = run_cli(f"delete ticket {ticket['id']}", stack.agent.url, stdin="y\n")
+    # An interactive session (lines on stdin): the delete asks first, and "y" confirms it.
+    deleted = run_cli(stack.agent.url, stdin=f"delete ticket {ticket['id']}\ny\n")
     assert deleted.returncode == 0, deleted.stderr
+    assert f'Delete ticket {ticket["id"]} "VPN outage"? [y/N]' in deleted.stdout + deleted.stderr
     assert tickets(stack.api.url) == []
 
 
