@@ -17,3 +17,6 @@ from .settings import *  # noqa: E402,F403
 
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405  (Django's test client host)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
+if os.environ.get("TICKETS_TEST_DATABASE_NAME"):
+    # The PostgreSQL pass names its own test database, so runs sharing one server never collide.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TICKETS_TEST_DATABASE_NAME"]}  # noqa: F405

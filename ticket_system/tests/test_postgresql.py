@@ -6,6 +6,7 @@ folder with TICKETS_TEST_DATABASE_URL pointing at the server named by TICKETS_TE
 
 import os
 import subprocess
+import uuid
 import sys
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def test_api_suite_passes_on_postgresql():
     url = os.environ.get("TICKETS_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("TICKETS_TEST_POSTGRES_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)")
-    env = {**os.environ, "TICKETS_TEST_DATABASE_URL": url}
+    env = {**os.environ, "TICKETS_TEST_DATABASE_URL": url, "TICKETS_TEST_DATABASE_NAME": f"test_tickets_{uuid.uuid4().hex[:12]}"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "ticket_system/tests", "-q", "-p", "no:cacheprovider",
          "--create-db", "--ignore=ticket_system/tests/test_postgresql.py"],
