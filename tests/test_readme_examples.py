@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -96,5 +97,9 @@ def test_every_readme_assistant_example_works_as_written(stack):
         assert "Traceback" not in result.stdout + result.stderr, command
         if "/chat" in command:
             assert "event: end" in result.stdout and "event: error" not in result.stdout, result.stdout
+        if "message=delete" in command:
+            assert "event: confirm" in result.stdout, result.stdout
+        if "confirm=yes" in command:  # the confirmed delete really happened
+            assert httpx.get(f"{stack.api.url}/api/tickets/1/", timeout=10).status_code == 404
         if "/health" in command:
             assert json.loads(result.stdout)["ticket_api"] == "ok"
