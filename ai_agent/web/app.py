@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from agent.assistant import Assistant
 from agent.settings import AgentSettings, load_settings
-from web import chat, health
+from web import chat, health, page
 
 
 def create_app(settings: AgentSettings | None = None) -> FastAPI:
@@ -33,6 +33,7 @@ def create_app(settings: AgentSettings | None = None) -> FastAPI:
                   summary="Ticket work in plain words, answered as a stream of Server-Sent Events")
     app.include_router(chat.router)
     app.include_router(health.router)
+    app.include_router(page.router)
     app.add_exception_handler(Exception, internal_error)
     return app
 
