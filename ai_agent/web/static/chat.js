@@ -66,6 +66,8 @@ class Turn {
   constructor(question) {
     this.element = document.createElement("li");
     this.element.className = "turn";
+    // streaming -> done | failed: lets styles (and tests) tell a finished answer from one coming in.
+    this.element.dataset.state = "streaming";
     if (question) {
       const asked = document.createElement("p");
       asked.className = "question";
@@ -103,7 +105,12 @@ class Turn {
     if (!ok) line.classList.add("failed");
   }
 
+  finish() {
+    this.element.dataset.state = "done";
+  }
+
   fail(text) {
+    this.element.dataset.state = "failed";
     const problem = document.createElement("p");
     problem.className = "answer error";
     problem.setAttribute("role", "alert");
@@ -197,7 +204,7 @@ async function send(body, shownQuestion) {
   if (busy) return;
   setBusy(true);
   const turn = new Turn(shownQuestion);
-  let finished = false;
+  let finished = false; // an end or error frame arrived: the answer is complete
   try {
     const response = await fetch("/chat", {
       method: "POST",
@@ -215,13 +222,13 @@ async function send(body, shownQuestion) {
       else if (frame.event === "tool") turn.toolStarted(data.name, data.args);
       else if (frame.event === "tool_result") turn.toolEnded(data.name, data.ok);
       else if (frame.event === "confirm") { keepThread(data.thread_id); turn.askConfirmation(data); }
-      else if (frame.event === "end") { keepThread(data.thread_id); finished = true; }
+      else if (frame.event === "end") { keepThread(data.thread_id); turn.finish(); finished = true; }
       else if (frame.event === "error") { turn.fail(data.message); finished = true; }
     }
     if (!finished) turn.fail("The answer was cut off: the connection to the assistant closed early.");
   } catch (error) {
-    // fetch() rejects only when no HTTP answer came at all: the agent is down or unreachable.
-    turn.fail(finished ? String(error) : AGENT_DOWN);
+    // fetch() and the body reader throw a TypeError when the connection fails: the agent is down.
+    if (!finished) turn.fail(error instanceof TypeError ? AGENT_DOWN : `Could not read the answer: ${error.message}`);
   } finally {
     setBusy(false);
     checkHealth();
