@@ -29,7 +29,9 @@ new MutationObserver(() => {
 """
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is active it keeps an asyncio loop running
+# in the main thread, and later tests that run their own loop there would fail.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")

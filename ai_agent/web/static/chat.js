@@ -241,6 +241,11 @@ form.addEventListener("submit", (event) => {
   const message = input.value.trim();
   if (!message || busy) return;
   input.value = "";
+  // A new message moves on: a confirmation still waiting can no longer be answered from here.
+  for (const box of conversation.querySelectorAll(".confirm:not([data-answered])")) {
+    box.dataset.answered = "superseded";
+    for (const button of box.querySelectorAll("button")) button.disabled = true;
+  }
   const body = { message };
   if (threadId()) body.thread_id = threadId();
   send(body, message);
