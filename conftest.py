@@ -152,3 +152,50 @@ def start_ticket_api(tmp_path_factory) -> Iterator[Callable[..., ServiceProcess]
 def ticket_api(start_ticket_api) -> ServiceProcess:
     """A running ticket API with default settings and an empty database."""
     return start_ticket_api()
+
+
+def agent_child_env(**variables: str) -> dict[str, str]:
+    """Environment for ai_agent's main.py/cli.py: ours, minus anything that would pick a model or a store."""
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("AZURE_OPENAI_", "OPENAI_", "AGENT_", "TICKET"))}
+    return {**env, "AI_AGENT_ENV_FILE": os.devnull, "PYTHONUNBUFFERED": "1", **variables}
+
+
+@pytest.fixture
+def subprocess_env(tmp_path_factory) -> Callable[..., dict[str, str]]:
+    """subprocess_env(**variables) -> an environment for ai_agent's main.py / cli.py subprocesses.
+
+    AGENT_DATA_DIR defaults to a fresh folder of the test, so no test writes into ai_agent/data.
+    """
+    data_dir = str(tmp_path_factory.mktemp("agent-data"))
+
+    def make(**variables: str) -> dict[str, str]:
+        return agent_child_env(**{"AGENT_DATA_DIR": data_dir, **variables})
+
+    return make
+
+
+@pytest.fixture
+def start_agent_process(tmp_path_factory, subprocess_env) -> Iterator[Callable[..., ServiceProcess]]:
+    """start_agent_process(ticket_system_url, **env) -> `python main.py` of ai_agent as a real process.
+
+    Offline model unless env says otherwise. `.stop()` / `.start()` on the result restart it with
+    the same settings and data folder.
+    """
+    started: list[ServiceProcess] = []
+
+    def start(ticket_system_url: str, **env: str) -> ServiceProcess:
+        port = free_port()
+        variables = {"AGENT_PORT": str(port), "TICKET_SYSTEM_URL": ticket_system_url,
+                     "AGENT_OFFLINE_WORD_DELAY_MS": "0", **env}
+        service = ServiceProcess(
+            url=f"http://127.0.0.1:{port}", port=port, env=subprocess_env(**variables),
+            args=[sys.executable, "main.py"], cwd=AI_AGENT_DIR, health_path="/health",
+            log_path=tmp_path_factory.mktemp("agent-process") / "agent.log",
+        )
+        started.append(service)
+        return service.start()
+
+    yield start
+    for service in started:
+        service.stop()

@@ -1,27 +1,51 @@
-"""The Assistant: one ticket client, the chat models and the compiled graph for one process."""
+"""The Assistant: one ticket client, the chat models and the compiled graph for one process.
+
+Every run belongs to a thread (a conversation). The checkpointer keeps each thread's messages,
+and a run paused for a confirmation, between requests and across processes sharing it.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command, Interrupt
 
-from agent.events import AgentEvent, TokenEvent, ToolEndEvent, ToolStartEvent
+from agent.confirmation import ConfirmationError, confirm_deletes_node, resume_value
+from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent
 from agent.graph import ROUTER, build_graph
 from agent.models import ChatModels, build_models
 from agent.settings import AgentSettings
 from agent.ticket_client import RetryPolicy, TicketClient
 from agent.tools import build_ticket_tools
 
+# Thread ids travel in URLs and logs: a conservative alphabet, bounded length.
+THREAD_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def new_thread_id() -> str:
+    return uuid.uuid4().hex
+
 
 class Assistant:
     """Owns the ticket client, the chat models and the compiled graph for one process."""
 
-    def __init__(self, settings: AgentSettings, *, models: ChatModels | None = None) -> None:
+    def __init__(
+        self,
+        settings: AgentSettings,
+        *,
+        models: ChatModels | None = None,
+        checkpointer: BaseCheckpointSaver | None = None,
+    ) -> None:
         # No I/O here: the HTTP client connects on first use, the models on their first call.
-        # `models` lets tests drive the real graph with a scripted chat model.
+        # `models` lets tests drive the real graph with a scripted chat model. The web app passes
+        # the configured checkpointer (checkpoint.py); without one, threads live in this object's
+        # memory (scripts and tests that need no persistence).
         self.settings = settings
         self._client = TicketClient(
             settings.ticket_system_url,
@@ -30,25 +54,47 @@ class Assistant:
             retry=RetryPolicy(attempts=settings.ticket_retry_attempts, max_seconds=settings.ticket_retry_max_seconds),
         )
         self._models = models or build_models(settings)
-        self._graph = build_graph(self._models.router, self._models.specialist, build_ticket_tools(self._client))
+        self._graph = build_graph(
+            self._models.router,
+            self._models.specialist,
+            build_ticket_tools(self._client),
+            confirm_deletes=confirm_deletes_node(self._client),
+            checkpointer=checkpointer or InMemorySaver(),
+            history_max_tokens=settings.history_max_tokens,
+        )
 
-    async def stream(self, message: str) -> AsyncIterator[AgentEvent]:
-        """Run the graph for one message: answer tokens and ticket-tool events, in order.
+    async def stream(
+        self, message: str | None = None, *, thread_id: str | None = None, confirm: str | None = None
+    ) -> AsyncIterator[AgentEvent]:
+        """Run one turn of a thread: a new message, or the answer ("yes"/"no") to its pending confirmation.
 
-        Raises on failure (describe_error turns it into a sentence). Cancelling the consuming
-        task cancels the graph run with it: LangGraph cancels its running node tasks, so no
-        tool call starts afterwards (tests/agent/test_cancellation.py checks this).
+        Yields answer tokens, ticket-tool events and, when a deletion needs the person's yes, a
+        ConfirmEvent, after which the run is paused until `confirm` answers it. thread_id None
+        starts a new thread; an unknown id starts a new thread under that id. Raises
+        ConfirmationError when a message arrives while a confirmation is pending, or a confirm
+        when none is; raises other errors on failure (describe_error turns them into a sentence).
+        Cancelling the consuming task cancels the graph run with it: LangGraph cancels its
+        running node tasks, so no tool call starts afterwards (tests/agent/test_cancellation.py).
         """
-        config = {
-            "recursion_limit": self.settings.recursion_limit,
-            # Mixed into every Idempotency-Key of this run (see tools.idempotency_key).
-            "configurable": {"request_id": uuid.uuid4().hex},
-        }
+        thread_id = thread_id or new_thread_id()
+        config = self._config(thread_id)
+        pending = await self._pending(config)
+        if confirm is not None:
+            if pending is None:
+                raise ConfirmationError(f"thread {thread_id} has no pending confirmation to answer")
+            graph_input: Any = Command(resume=resume_value(pending.value, confirm))
+        elif pending is not None:
+            raise ConfirmationError(
+                f"thread {thread_id} is waiting for a confirmation ({pending.value.get('prompt')}): "
+                "answer it with confirm=yes or confirm=no first"
+            )
+        else:
+            graph_input = {"messages": [HumanMessage(message or "")]}
         answer = _AnswerTokens()
         stream = self._graph.astream(
-            {"messages": [HumanMessage(message)]},
+            graph_input,
             config,
-            stream_mode=["messages", "custom"],
+            stream_mode=["messages", "custom", "updates"],
             subgraphs=True,  # without it, events from inside the specialist subgraphs are dropped
         )
         async for namespace, mode, data in stream:
@@ -58,6 +104,26 @@ class Assistant:
                 delta = answer.delta(*data)
                 if delta:
                     yield TokenEvent(delta)
+            elif mode == "updates" and not namespace and "__interrupt__" in data:
+                # A paused subgraph's interrupt also reaches the root namespace: report it once.
+                for question in data["__interrupt__"]:
+                    yield _confirm_event(thread_id, question)
+
+    async def pending_confirmation(self, thread_id: str) -> ConfirmEvent | None:
+        """The question a paused run of this thread waits on, if any."""
+        pending = await self._pending(self._config(thread_id))
+        return _confirm_event(thread_id, pending) if pending else None
+
+    async def _pending(self, config: dict[str, Any]) -> Interrupt | None:
+        snapshot = await self._graph.aget_state(config)
+        return snapshot.interrupts[0] if snapshot.interrupts else None
+
+    def _config(self, thread_id: str) -> dict[str, Any]:
+        return {
+            "recursion_limit": self.settings.recursion_limit,
+            # request_id is mixed into every Idempotency-Key of this run (see tools.idempotency_key).
+            "configurable": {"thread_id": thread_id, "request_id": uuid.uuid4().hex},
+        }
 
     def model_info(self) -> dict[str, Any]:
         return dict(self._models.info)
@@ -67,6 +133,11 @@ class Assistant:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def _confirm_event(thread_id: str, question: Interrupt) -> ConfirmEvent:
+    value = question.value
+    return ConfirmEvent(thread_id=thread_id, action=value["action"], ticket_id=value["ticket_id"], prompt=value["prompt"])
 
 
 class _AnswerTokens:

@@ -9,6 +9,7 @@ import httpx
 import openai
 from langgraph.errors import GraphRecursionError
 
+from agent.confirmation import ConfirmationError
 from agent.settings import SettingsError
 from agent.ticket_client import TicketApiError, TicketSystemUnavailable
 
@@ -18,7 +19,7 @@ GENERIC = "Something went wrong inside the assistant ({name}); the details are i
 def describe_error(error: BaseException) -> str:
     """A short message for the person; the full traceback belongs in the server log."""
     error = _innermost(error)
-    if isinstance(error, SettingsError):
+    if isinstance(error, (SettingsError, ConfirmationError)):
         return str(error)
     if isinstance(error, openai.OpenAIError):
         return _describe_model_error(error)

@@ -1,4 +1,4 @@
-"""What Assistant.stream yields: answer tokens and ticket-tool activity, nothing else."""
+"""What Assistant.stream yields: answer tokens, ticket-tool activity and confirmation requests."""
 
 from __future__ import annotations
 
@@ -29,4 +29,18 @@ class ToolEndEvent:
     ok: bool
 
 
-AgentEvent = TokenEvent | ToolStartEvent | ToolEndEvent
+@dataclass(frozen=True)
+class ConfirmEvent:
+    """The run paused: the person must confirm `action` on `ticket_id` before it happens.
+
+    Answer in a new request on the same thread (see confirmation.py); until then the thread
+    takes no new message.
+    """
+
+    thread_id: str
+    action: str
+    ticket_id: int
+    prompt: str
+
+
+AgentEvent = TokenEvent | ToolStartEvent | ToolEndEvent | ConfirmEvent

@@ -7,11 +7,18 @@ subgraph (model <-> ToolNode over only the tools it needs) that gets the task as
 conversation and whose final text comes back to the router as the route call's result. The
 router then routes the next piece of work or writes the answer for the person; only that answer
 is streamed to the person (see assistant.py).
+
+The router's conversation is the thread's: with a checkpointer, each request adds its message to
+the earlier turns, and the router sees them (trimmed to a budget, history.py), so "close it" can
+be resolved into a ticket id. The delete specialist asks the person before every deletion
+(confirmation.py): its tool calls pass through a confirmation node on their way to the tools.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
@@ -22,27 +29,43 @@ from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.types import Command
 from pydantic import ValidationError
 
+from agent.history import conversation_window
 from agent.prompts import ROUTE_TOOL, ROUTER_PROMPT, SPECIALIST_TOOLS, SPECIALISTS, RouteArgs, specialist_prompt
 from agent.state import RouterState, SpecialistState, pending_route_calls
 
 ROUTER = "router"
 NO_REPORT = "The specialist finished without reporting anything."
+# The specialist whose tool calls wait for the person's confirmation.
+CONFIRMED_SPECIALIST = "delete"
 
 
 def build_graph(
-    router_model: BaseChatModel, specialist_model: BaseChatModel, tools: dict[str, BaseTool]
+    router_model: BaseChatModel,
+    specialist_model: BaseChatModel,
+    tools: dict[str, BaseTool],
+    *,
+    confirm_deletes: Any,
+    checkpointer: BaseCheckpointSaver,
+    history_max_tokens: int,
 ) -> CompiledStateGraph:
+    """The router graph; `confirm_deletes` is confirmation.confirm_deletes_node(client)."""
     graph = StateGraph(RouterState)
-    graph.add_node(ROUTER, _router_node(router_model.bind_tools([ROUTE_TOOL])), destinations=(*SPECIALISTS, END))
+    router = _router_node(router_model.bind_tools([ROUTE_TOOL]), history_max_tokens)
+    graph.add_node(ROUTER, router, destinations=(*SPECIALISTS, END))
     for name in SPECIALISTS:
-        specialist = build_specialist(name, specialist_model, [tools[tool] for tool in SPECIALIST_TOOLS[name]])
+        guard = confirm_deletes if name == CONFIRMED_SPECIALIST else None
+        specialist = build_specialist(name, specialist_model, [tools[tool] for tool in SPECIALIST_TOOLS[name]], guard)
         graph.add_node(name, _specialist_node(name, specialist), destinations=(*SPECIALISTS, ROUTER))
     graph.add_edge(START, ROUTER)
-    return graph.compile(name="ticket_agent")
+    # The subgraphs have no checkpointer of their own: run inside a node, they use this one,
+    # under a namespace of the node's task, which is what lets a confirmation pause and resume them.
+    return graph.compile(name="ticket_agent", checkpointer=checkpointer)
 
 
-def build_specialist(name: str, model: BaseChatModel, tools: list[BaseTool]) -> CompiledStateGraph:
-    """model -> tools -> model ... until the model answers without tool calls."""
+def build_specialist(
+    name: str, model: BaseChatModel, tools: list[BaseTool], guard: Any = None
+) -> CompiledStateGraph:
+    """model -> [guard ->] tools -> model ... until the model answers without tool calls."""
     bound = model.bind_tools(tools)
 
     async def call_model(state: SpecialistState) -> dict[str, list[AnyMessage]]:
@@ -52,14 +75,20 @@ def build_specialist(name: str, model: BaseChatModel, tools: list[BaseTool]) -> 
     graph.add_node("model", call_model)
     graph.add_node("tools", ToolNode(tools))
     graph.add_edge(START, "model")
-    graph.add_conditional_edges("model", tools_condition, {"tools": "tools", END: END})
+    if guard is None:
+        graph.add_conditional_edges("model", tools_condition, {"tools": "tools", END: END})
+    else:
+        graph.add_node("confirm", guard)
+        graph.add_conditional_edges("model", tools_condition, {"tools": "confirm", END: END})
+        graph.add_edge("confirm", "tools")
     graph.add_edge("tools", "model")
     return graph.compile(name=f"{name}_specialist")
 
 
-def _router_node(model: Any):
+def _router_node(model: Any, history_max_tokens: int):
     async def router(state: RouterState) -> Command:
-        response = await model.ainvoke([SystemMessage(ROUTER_PROMPT), *state["messages"]])
+        history = conversation_window(state["messages"], history_max_tokens)
+        response = await model.ainvoke([SystemMessage(ROUTER_PROMPT), *history])
         unparsable = [call for call in response.invalid_tool_calls if call.get("id")]
         if not response.tool_calls and not unparsable:
             return Command(goto=END, update={"messages": [response]})

@@ -16,8 +16,12 @@ Phrasings it understands (case-insensitive; "please" and a trailing "?" are fine
 - create a ticket titled "Printer jam" with description "Floor 3 printer jams on every job"
 - close 12 / resolve 12 / reopen 12 / close 12, 13 and 14 / set ticket 12 to RESOLVED / mark 12 as closed
 - rename ticket 12 to "New title" / change the description of 12 to "New text"
-- delete ticket 12
-- several of these joined by "and", "then" or ";", e.g. create a ticket about the VPN outage and close 12
+- delete ticket 12 / delete 3 and 4   (each deletion is confirmed first, one at a time)
+- in a conversation (same thread): close it / resolve it / delete it / show it / rename it to "X" /
+  mark it as resolved / change the description of it to "X", where "it" (or "that ticket", "this
+  one") is the last ticket the conversation created, showed or changed
+- several of these joined by "and", "then" or ";", e.g. create a ticket about the VPN outage and close 12,
+  or: create a ticket about the printer and close it
 
 Anything else is answered with this list. The answer streams word by word, pausing
 AGENT_OFFLINE_WORD_DELAY_MS (default 15, 0 for none) between words; the first answer says that
@@ -40,7 +44,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import PrivateAttr
 
-from agent.offline_rules import Clause, parse_clause, split_request
+from agent.offline_rules import Clause, has_pronoun, parse_clause, resolve_pronoun, split_request, touched_ticket
 
 MODEL_NAME = "offline-rules"
 NO_MODEL_NOTE = (
@@ -54,8 +58,11 @@ HELP = """I can work on tickets when you phrase it like one of these:
 - create a ticket about the VPN outage, or: create a ticket titled "Title" with description "Text"
 - close 12, resolve 12, reopen 12, set ticket 12 to RESOLVED
 - rename ticket 12 to "New title", change the description of 12 to "New text"
-- delete ticket 12
+- delete ticket 12 (I ask you to confirm first)
+- in the same conversation: close it, show it, delete it, rename it to "New title"
+  ("it" is the last ticket we created, looked at or changed)
 Join several with "and", for example: create a ticket about the VPN outage and close 12."""
+UNKNOWN_PRONOUN = 'I do not know which ticket you mean in "{part}": no ticket came up in this conversation yet. Name it by number, e.g. close 12.'
 ROUTE_TOOL = "route"
 
 
@@ -111,8 +118,7 @@ class OfflineChatModel(BaseChatModel):
 
     def _route_or_answer(self, messages: list[BaseMessage]) -> AIMessage:
         request, reports = _request_and_reports(messages)
-        parts = split_request(request)
-        clauses = [(part, parse_clause(part)) for part in parts]
+        clauses = _plan(split_request(request), _earlier_ticket(messages), reports)
         known = [clause for _, clause in clauses if clause is not None]
         if len(reports) < len(known):
             clause = known[len(reports)]
@@ -126,6 +132,8 @@ class OfflineChatModel(BaseChatModel):
             self._introduced = True
             paragraphs.append(NO_MODEL_NOTE)
         paragraphs.extend(reports)
+        paragraphs.extend(UNKNOWN_PRONOUN.format(part=part) for part in unknown if has_pronoun(part))
+        unknown = [part for part in unknown if not has_pronoun(part)]
         if unknown and reports:
             quoted = ", ".join(f'"{part}"' for part in unknown)
             paragraphs.append(f"I did not understand {quoted}.\n{HELP}")
@@ -147,6 +155,36 @@ def _specialist_step(messages: list[BaseMessage], tool_names: set[str]) -> AIMes
     if not calls:
         return AIMessage(content=f"I have no tool for \"{clause.text}\".")
     return AIMessage(content="", tool_calls=[_tool_call(name, args) for name, args in calls])
+
+
+def _plan(parts: list[str], ticket: int | None, reports: list[str]) -> list[tuple[str, Clause | None]]:
+    """Each part with its clause, "it" resolved to the last ticket touched before that part.
+
+    A part's ticket comes from the conversation before this request and from the reports of
+    this request's earlier clauses ("create a ticket about X and close it"), never from later
+    ones, so a part reads the same on every router turn of the request.
+    """
+    planned: list[tuple[str, Clause | None]] = []
+    done = 0
+    for part in parts:
+        clause = parse_clause(resolve_pronoun(part, ticket))
+        planned.append((part, clause))
+        if clause is not None:
+            if done < len(reports):
+                ticket = touched_ticket(reports[done]) or ticket
+            done += 1
+    return planned
+
+
+def _earlier_ticket(messages: list[BaseMessage]) -> int | None:
+    """The last ticket the conversation touched before the person's latest message."""
+    last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+    for message in reversed(messages[:last_human]):
+        if isinstance(message, ToolMessage) and message.name in (None, ROUTE_TOOL):
+            ticket = touched_ticket(_text(message))
+            if ticket is not None:
+                return ticket
+    return None
 
 
 def _request_and_reports(messages: list[BaseMessage]) -> tuple[str, list[str]]:

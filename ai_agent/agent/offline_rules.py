@@ -3,6 +3,10 @@
 Every request is split into clauses at "and" / "then" / ";" when the next words start a new
 command (outside quotes), and each clause is matched by one of the rules below. See offline.py
 for the list of phrasings as a person would read it.
+
+In a conversation, "it" / "that ticket" / "this one" after a command ("close it", "rename it to
+'X'") means the last ticket the conversation touched: resolve_pronoun puts its id in the clause
+before the rules see it, and touched_ticket finds that id in a specialist's report.
 """
 
 from __future__ import annotations
@@ -23,6 +27,18 @@ QUOTED = r"[\"'“”‘’](?P<{name}>.+?)[\"'“”‘’]"
 IDS = r"(?:the\s+)?(?:tickets?\s+)?(?:number\s+)?#?(?P<ids>\d+(?:\s*(?:,|and|&)\s*#?\d+)*)"
 ONE_ID = r"(?:the\s+)?(?:ticket\s+)?(?:number\s+)?#?(?P<id>\d+)"
 SEARCH_STOPWORDS = {"and", "or", "the", "a", "an", "any", "some"}
+PRONOUN = re.compile(
+    r"^(?P<head>(?:please\s+|can\s+you\s+|could\s+you\s+)?"
+    r"(?:close|resolve|re-?open|delete|remove|show(?:\s+me)?|get|display|view|fetch|rename|set|mark|"
+    r"change\s+the\s+(?:title|name|description)\s+of))\s+"
+    r"(?:it|that(?:\s+one|\s+ticket)?|this(?:\s+one|\s+ticket)?|the\s+same\s+ticket)\b",
+    re.IGNORECASE,
+)
+# Report lines about exactly one ticket that was created, shown, changed or kept when a deletion
+# was declined (tools.py's wording); list lines ("- #3 ...") and deleted tickets do not count.
+TOUCHED = re.compile(
+    r"^(?:Created ticket #|Updated ticket #|Nothing to change: ticket #|#|Ticket )(?P<id>\d+)[ :]", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -65,11 +81,30 @@ def _split_soft(text: str) -> list[str]:
     parts, start = [], 0
     for index, match in enumerate(candidates):
         end = candidates[index + 1].start() if index + 1 < len(candidates) else len(text)
-        if parse_clause(text[match.end() : end]) is not None:
+        following = text[match.end() : end]
+        # "... and close it": "it" is resolved later, but it is a command of its own already.
+        if parse_clause(following) is not None or has_pronoun(following):
             parts.append(text[start : match.start()])
             start = match.end()
     parts.append(text[start:])
     return [part.strip() for part in parts if part.strip()]
+
+
+def resolve_pronoun(text: str, ticket_id: int | None) -> str:
+    """"close it" -> "close ticket 12" when the conversation's last ticket is 12; else unchanged."""
+    if ticket_id is None:
+        return text
+    return PRONOUN.sub(lambda match: f"{match['head']} ticket {ticket_id}", text.strip(), count=1)
+
+
+def has_pronoun(text: str) -> bool:
+    return PRONOUN.match(text.strip()) is not None
+
+
+def touched_ticket(report: str) -> int | None:
+    """The ticket a report says was created, shown or changed (the last one if several); lists do not count."""
+    ids = [int(match["id"]) for match in TOUCHED.finditer(report)]
+    return ids[-1] if ids else None
 
 
 def parse_clause(text: str) -> Clause | None:

@@ -16,7 +16,11 @@ from urllib.parse import urlsplit
 from dotenv import load_dotenv
 
 PROVIDERS = ("azure", "openai", "offline")
-DEFAULT_ENV_FILE = Path(__file__).resolve().parent.parent / ".env"
+AGENT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_ENV_FILE = AGENT_DIR / ".env"
+# Conversations (the SQLite checkpointer's file) live here unless AGENT_DATA_DIR says otherwise.
+DEFAULT_DATA_DIR = AGENT_DIR / "data"
+POSTGRES_SCHEMES = ("postgres", "postgresql")
 DEFAULT_AZURE_API_VERSION = "2024-10-21"
 # Local OpenAI-compatible servers (Ollama, vLLM, llama.cpp) ignore the key, but the openai client
 # refuses to start without one.
@@ -50,6 +54,12 @@ class AgentSettings:
     ticket_retry_max_seconds: float = 20.0
     recursion_limit: int = 40
     offline_word_delay_ms: int = 15
+    data_dir: Path = DEFAULT_DATA_DIR
+    # PostgreSQL URL of a shared checkpointer (several agent processes, one conversation store);
+    # None keeps conversations in a SQLite file under data_dir.
+    checkpoint_url: str | None = field(default=None, repr=False)
+    # How much of a conversation's history (approximate tokens) the router model sees per turn.
+    history_max_tokens: int = 6000
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> AgentSettings:
@@ -71,6 +81,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> AgentSettings:
         ticket_retry_max_seconds=reader.number("AGENT_TICKET_RETRY_MAX_SECONDS", 20.0, minimum=0),
         recursion_limit=reader.integer("AGENT_RECURSION_LIMIT", 40, minimum=5, maximum=500),
         offline_word_delay_ms=reader.integer("AGENT_OFFLINE_WORD_DELAY_MS", 15, minimum=0, maximum=2000),
+        data_dir=reader.path("AGENT_DATA_DIR", DEFAULT_DATA_DIR),
+        checkpoint_url=reader.postgres_url("AGENT_CHECKPOINT_URL"),
+        history_max_tokens=reader.integer("AGENT_HISTORY_MAX_TOKENS", 6000, minimum=500, maximum=1_000_000),
         **models,
     )
 
@@ -170,6 +183,21 @@ class _Reader:
         except ValueError:
             raise SettingsError(f"{name}={value!r} has an invalid port") from None
         return value.rstrip("/")
+
+    def path(self, name: str, default: Path) -> Path:
+        value = self.text(name)
+        return Path(value).expanduser().resolve() if value else default
+
+    def postgres_url(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in POSTGRES_SCHEMES or not parts.hostname:
+            raise SettingsError(
+                f"{name} is not a PostgreSQL URL: use e.g. postgresql://user:password@host:5432/dbname"
+            )
+        return value
 
     def flag(self, name: str) -> bool:
         value = (self.text(name) or "").lower()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
 from langgraph.graph import MessagesState
@@ -12,8 +12,18 @@ class RouterState(MessagesState):
     """The router's conversation: the request, its route calls and the specialists' reports."""
 
 
+def _merge(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+    return {**old, **new}
+
+
 class SpecialistState(MessagesState):
-    """A specialist's private conversation: its task, its tool calls and their results."""
+    """A specialist's private conversation: its task, its tool calls and their results.
+
+    `confirmations` maps a delete_ticket call's id to the person's decision (see confirmation.py);
+    the delete tool runs only for calls marked "yes".
+    """
+
+    confirmations: Annotated[dict[str, str], _merge]
 
 
 def pending_route_calls(messages: list[AnyMessage]) -> list[dict[str, Any]]:

@@ -13,8 +13,10 @@ from typing import Annotated, Any, Literal
 
 from langchain_core.tools import BaseTool, InjectedToolCallId, StructuredTool
 from langgraph.config import get_config, get_stream_writer
+from langgraph.prebuilt import InjectedState
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
+from agent.confirmation import MISSING, YES
 from agent.events import ToolEndEvent, ToolStartEvent
 from agent.ticket_client import TicketApiError, TicketClient, TicketSystemUnavailable
 
@@ -92,6 +94,9 @@ class UpdateTicketArgs(BaseModel):
 
 class DeleteTicketArgs(BaseModel):
     ticket_id: TicketId
+    # Filled in by the tool node, never by the model: the person's decisions (confirmation.py).
+    confirmations: Annotated[dict[str, str], InjectedState("confirmations")]
+    tool_call_id: Annotated[str, InjectedToolCallId]
 
 
 def build_ticket_tools(client: TicketClient) -> dict[str, BaseTool]:
@@ -122,7 +127,10 @@ def build_ticket_tools(client: TicketClient) -> dict[str, BaseTool]:
         ),
         StructuredTool.from_function(
             coroutine=_delete_ticket(client), name="delete_ticket", args_schema=DeleteTicketArgs,
-            description="Delete a ticket permanently by its id. It reads the ticket first to report what was deleted.",
+            description=(
+                "Delete a ticket permanently by its id. The person is asked to confirm first; without their "
+                "yes nothing is deleted. It reads the ticket first to report what was deleted."
+            ),
         ),
     ]
     return {tool.name: tool for tool in tools}
@@ -190,7 +198,14 @@ def _update_ticket(client: TicketClient) -> Callable[..., Awaitable[str]]:
 
 
 def _delete_ticket(client: TicketClient) -> Callable[..., Awaitable[str]]:
-    async def delete_ticket(ticket_id: int) -> str:
+    async def delete_ticket(ticket_id: int, confirmations: dict[str, str], tool_call_id: str) -> str:
+        # The last line of defence: whatever the model or a ticket's text says, no yes, no delete.
+        decision = (confirmations or {}).get(tool_call_id)
+        if decision == MISSING:
+            return f"Error: ticket {ticket_id} does not exist."
+        if decision != YES:
+            return f"Ticket {ticket_id} was not deleted: the person did not confirm deleting it."
+
         async def action() -> str:
             before = await client.get_ticket(ticket_id)
             await client.delete_ticket(ticket_id)

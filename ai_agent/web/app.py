@@ -1,7 +1,8 @@
 """The FastAPI application of the agent: `create_app()` builds it, main.py serves it.
 
 One Assistant per process (it owns the pooled ticket-API client and the models): the lifespan
-creates it at start-up and closes it at shutdown; requests reach it through web.deps.
+opens the conversation store (agent.checkpoint), creates the Assistant on it at start-up and
+closes both at shutdown; requests reach it through web.deps.
 """
 
 from __future__ import annotations
@@ -13,21 +14,28 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from agent.assistant import Assistant
+from agent.checkpoint import open_checkpointer
+from agent.models import ChatModels
 from agent.settings import AgentSettings, load_settings
 from web import chat, health, page
 
 
-def create_app(settings: AgentSettings | None = None) -> FastAPI:
-    """The app; without settings, the lifespan reads them (environment and ai_agent/.env) once."""
+def create_app(settings: AgentSettings | None = None, *, models: ChatModels | None = None) -> FastAPI:
+    """The app; without settings, the lifespan reads them (environment and ai_agent/.env) once.
+
+    `models` replaces the configured chat models (tests drive the real app with a scripted model).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        assistant = Assistant(settings or load_settings())
-        app.state.assistant = assistant
-        try:
-            yield
-        finally:
-            await assistant.aclose()
+        chosen = settings or load_settings()
+        async with open_checkpointer(chosen) as checkpointer:
+            assistant = Assistant(chosen, models=models, checkpointer=checkpointer)
+            app.state.assistant = assistant
+            try:
+                yield
+            finally:
+                await assistant.aclose()
 
     app = FastAPI(title="Ticket assistant", lifespan=lifespan,
                   summary="Ticket work in plain words, answered as a stream of Server-Sent Events")

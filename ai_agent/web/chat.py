@@ -1,4 +1,16 @@
-"""GET/POST /chat: check the message, then stream the agent's answer as Server-Sent Events."""
+"""GET/POST /chat: check the request, then stream the agent's answer as Server-Sent Events.
+
+A request is one turn of a thread (a conversation):
+
+- `message` (with or without `thread_id`): a new message. Without a thread_id the server starts
+  a thread; the `end` event carries its id either way. An unknown id starts a new thread.
+- `thread_id` + `confirm` ("yes" or "no"): the answer to the confirmation the thread's last run
+  paused on (a `confirm` event); the run resumes and its answer streams as usual.
+
+A thread waiting for a confirmation takes no new message (409, naming the question), and a
+confirm for a thread that waits for none is a 409 as well: the client decides, the server never
+guesses. Checked before the stream starts, so these are JSON errors, not SSE.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +20,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from sse_starlette import EventSourceResponse
 
+from agent.assistant import THREAD_ID, Assistant, new_thread_id
+from agent.confirmation import ANSWERS
 from web.deps import AssistantDep
-from web.sse import SEPARATOR, EventSource, chat_frames
+from web.sse import SEPARATOR, EventSource, Turn, chat_frames
 
 MAX_MESSAGE_CHARS = 8_000
 # A JSON body carrying the longest allowed message (even fully \u-escaped) fits in 64 KiB;
@@ -24,25 +38,72 @@ router = APIRouter()
 
 
 @router.get("/chat")
-async def chat_get(assistant: AssistantDep, message: str | None = None) -> EventSourceResponse:
-    """Stream the answer to `?message=...`; try it with `curl -N 'http://127.0.0.1:8100/chat?message=list+tickets'`."""
-    return stream_answer(assistant, checked_message(message))
+async def chat_get(
+    assistant: AssistantDep, message: str | None = None, thread_id: str | None = None, confirm: str | None = None
+) -> EventSourceResponse:
+    """Stream the answer to `?message=...` (and `&thread_id=...` to continue a conversation), or
+    resume a paused run with `?thread_id=...&confirm=yes|no`.
+
+    Try it with `curl -N 'http://127.0.0.1:8100/chat?message=list+tickets'`.
+    """
+    turn = await checked_turn(assistant, {"message": message, "thread_id": thread_id, "confirm": confirm})
+    return stream_answer(assistant, turn)
 
 
 @router.post("/chat")
 async def chat_post(request: Request, assistant: AssistantDep) -> EventSourceResponse:
-    """Stream the answer to a JSON body `{"message": "..."}`."""
+    """Like GET, with a JSON body `{"message": "...", "thread_id": "..."}` or `{"thread_id": "...", "confirm": "yes"}`."""
     body = await read_limited_body(request)
-    return stream_answer(assistant, checked_message(message_from_json(body)))
+    return stream_answer(assistant, await checked_turn(assistant, fields_from_json(body)))
 
 
-def stream_answer(assistant: EventSource, message: str) -> EventSourceResponse:
+def stream_answer(assistant: EventSource, turn: Turn) -> EventSourceResponse:
     return EventSourceResponse(
-        chat_frames(assistant, message),
+        chat_frames(assistant, turn),
         ping=PING_SECONDS,
         sep=SEPARATOR,
         send_timeout=SEND_TIMEOUT_SECONDS,
     )
+
+
+async def checked_turn(assistant: Assistant, fields: dict[str, Any]) -> Turn:
+    """The turn the request asks for; 400/413 for a malformed one, 409 when the thread is not ready for it."""
+    thread_id = checked_thread_id(fields.get("thread_id"))
+    confirm = fields.get("confirm")
+    if confirm is None:
+        message = checked_message(fields.get("message"))
+        if thread_id is None:
+            return Turn(thread_id=new_thread_id(), message=message)
+        pending = await assistant.pending_confirmation(thread_id)
+        if pending is not None:
+            raise HTTPException(
+                409, f"thread {thread_id} is waiting for an answer to {pending.prompt!r}: "
+                "send confirm=yes or confirm=no with this thread_id before a new message",
+            )
+        return Turn(thread_id=thread_id, message=message)
+    answer = checked_confirm(confirm)
+    if fields.get("message") is not None:
+        raise HTTPException(400, "send either a message or confirm, not both")
+    if thread_id is None:
+        raise HTTPException(400, "confirm needs the thread_id of the conversation that asked for it")
+    if await assistant.pending_confirmation(thread_id) is None:
+        raise HTTPException(409, f"thread {thread_id} has no pending confirmation to answer")
+    return Turn(thread_id=thread_id, confirm=answer)
+
+
+def checked_thread_id(thread_id: Any) -> str | None:
+    if thread_id is None:
+        return None
+    if not isinstance(thread_id, str) or not THREAD_ID.match(thread_id):
+        raise HTTPException(400, "thread_id must be 1 to 128 letters, digits or the characters . _ : -")
+    return thread_id
+
+
+def checked_confirm(confirm: Any) -> str:
+    answer = confirm.strip().lower() if isinstance(confirm, str) else None
+    if answer not in ANSWERS:
+        raise HTTPException(400, f"confirm must be {' or '.join(ANSWERS)}")
+    return answer
 
 
 def checked_message(message: Any) -> str:
@@ -59,15 +120,15 @@ def checked_message(message: Any) -> str:
     return text
 
 
-def message_from_json(body: bytes) -> Any:
-    """The "message" field of a JSON object body; 400 for anything that is not such an object."""
+def fields_from_json(body: bytes) -> dict[str, Any]:
+    """The fields of a JSON object body; 400 for anything that is not such an object."""
     try:
         data = json.loads(body)
     except ValueError:  # also covers bytes that are not UTF-8
         raise HTTPException(400, 'the request body must be JSON like {"message": "..."}') from None
     if not isinstance(data, dict):
         raise HTTPException(400, 'the request body must be a JSON object like {"message": "..."}')
-    return data.get("message")
+    return data
 
 
 async def read_limited_body(request: Request) -> bytes:

@@ -6,8 +6,11 @@ A chat stream, in order (cli.py and the chat page read exactly this):
     event: token        data: {"delta": "..."}        a piece of the answer, as the model produces it
     event: tool         data: {"name": "...", "args": {...}}   a ticket tool starts
     event: tool_result  data: {"name": "...", "ok": true}      it ended (ok false: the API said no)
-    event: end          data: {"ok": true}            last, after a complete answer
-    event: error        data: {"message": "..."}      last instead of end: the run failed
+    event: confirm      data: {"thread_id", "action": "delete_ticket", "ticket_id", "prompt"}
+                                                      the run paused: answer with confirm=yes|no
+    event: end          data: {"ok": true, "thread_id": "..."}     last, after a complete answer
+                                                      (or after `confirm`): continue with this id
+    event: error        data: {"message": "...", "thread_id": "..."}   last instead of end: the run failed
 
 The traceback of a failed run goes to the server log only; the client gets describe_error's text.
 """
@@ -17,12 +20,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sse_starlette import ServerSentEvent
 
 from agent.errors import describe_error
-from agent.events import AgentEvent, TokenEvent, ToolEndEvent, ToolStartEvent
+from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent
 from web.runs import AgentRun
 
 RETRY_MS = 5000
@@ -32,31 +36,42 @@ SEPARATOR = "\n"
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One request's part of a thread: a new message, or the answer to a pending confirmation."""
+
+    thread_id: str
+    message: str | None = None
+    confirm: str | None = None
+
+
 class EventSource(Protocol):
     """What the stream needs from agent.assistant.Assistant."""
 
-    def stream(self, message: str) -> AsyncIterator[AgentEvent]: ...
+    def stream(
+        self, message: str | None = None, *, thread_id: str | None = None, confirm: str | None = None
+    ) -> AsyncIterator[AgentEvent]: ...
 
 
-async def chat_frames(source: EventSource, message: str) -> AsyncGenerator[ServerSentEvent, None]:
+async def chat_frames(source: EventSource, turn: Turn) -> AsyncGenerator[ServerSentEvent, None]:
     """The frames of one chat run; the run starts when the frame after `retry` is pulled.
 
     When the client disconnects, sse-starlette cancels the task iterating this generator; the
     `finally` then stops the run (see web/runs.py) before the response ends.
     """
     yield ServerSentEvent(retry=RETRY_MS, sep=SEPARATOR)
-    run = AgentRun(lambda: source.stream(message))
+    run = AgentRun(lambda: source.stream(turn.message, thread_id=turn.thread_id, confirm=turn.confirm))
     try:
         async for event in run.events():
             yield agent_frame(event)
     except Exception as error:  # CancelledError is a BaseException: a disconnect is not an error
-        logger.exception("chat run failed for a message of %d characters", len(message))
-        yield error_frame(describe_error(error))
+        logger.exception("chat run failed in thread %s", turn.thread_id)
+        yield error_frame(describe_error(error), turn.thread_id)
         return
     finally:
         # Runs on every exit: the answer is complete, it failed, or the client left mid-answer.
         await run.stop()
-    yield end_frame()
+    yield end_frame(turn.thread_id)
 
 
 def agent_frame(event: AgentEvent) -> ServerSentEvent:
@@ -66,15 +81,18 @@ def agent_frame(event: AgentEvent) -> ServerSentEvent:
         return json_frame("tool", {"name": event.name, "args": event.args})
     if isinstance(event, ToolEndEvent):
         return json_frame("tool_result", {"name": event.name, "ok": event.ok})
+    if isinstance(event, ConfirmEvent):
+        data = {"thread_id": event.thread_id, "action": event.action, "ticket_id": event.ticket_id, "prompt": event.prompt}
+        return json_frame("confirm", data)
     raise TypeError(f"unknown agent event {type(event).__name__}")
 
 
-def end_frame() -> ServerSentEvent:
-    return json_frame("end", {"ok": True})
+def end_frame(thread_id: str) -> ServerSentEvent:
+    return json_frame("end", {"ok": True, "thread_id": thread_id})
 
 
-def error_frame(message: str) -> ServerSentEvent:
-    return json_frame("error", {"message": message})
+def error_frame(message: str, thread_id: str) -> ServerSentEvent:
+    return json_frame("error", {"message": message, "thread_id": thread_id})
 
 
 def json_frame(name: str, data: dict[str, Any]) -> ServerSentEvent:

@@ -34,8 +34,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from agent.assistant import Assistant
-from agent.events import AgentEvent, TokenEvent, ToolEndEvent, ToolStartEvent
+from agent.assistant import Assistant, new_thread_id
+from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent
 from agent.models import ChatModels
 from agent.settings import AgentSettings, load_settings
 
@@ -197,6 +197,7 @@ async def make_assistant(agent_settings) -> AsyncIterator[Callable[..., Assistan
 @dataclass
 class Run:
     events: list[AgentEvent]
+    thread_id: str = ""
 
     @property
     def answer(self) -> str:
@@ -214,13 +215,27 @@ class Run:
     def tokens(self) -> list[str]:
         return [e.delta for e in self.events if isinstance(e, TokenEvent)]
 
+    @property
+    def confirmations(self) -> list[ConfirmEvent]:
+        return [e for e in self.events if isinstance(e, ConfirmEvent)]
+
 
 @pytest.fixture
 def run_agent() -> Callable[..., Any]:
-    """await run_agent(assistant, message) -> Run with every event, in order."""
+    """await run_agent(assistant, message, thread_id=None, answers=()) -> Run with every event, in order.
 
-    async def run(assistant: Assistant, message: str) -> Run:
-        return Run([event async for event in assistant.stream(message)])
+    Each of `answers` ("yes"/"no") answers the confirmation the run paused on, as a new turn of
+    the same thread, like a client would; the Run holds the events of all of them.
+    """
+
+    async def run(assistant: Assistant, message: str, *, thread_id: str | None = None,
+                  answers: tuple[str, ...] | list[str] = ()) -> Run:
+        thread_id = thread_id or new_thread_id()
+        events = [event async for event in assistant.stream(message, thread_id=thread_id)]
+        for answer in answers:
+            assert events and isinstance(events[-1], ConfirmEvent), f"no confirmation to answer {answer!r}"
+            events += [event async for event in assistant.stream(thread_id=thread_id, confirm=answer)]
+        return Run(events, thread_id)
 
     return run
 

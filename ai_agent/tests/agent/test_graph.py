@@ -89,8 +89,9 @@ async def test_delete_specialist_deletes(ticket_api, ticket_store, make_assistan
     ticket = ticket_store.create("Duplicate", "Same as another one.")
     model = planned_model([step("delete", "Delete it.", [("delete_ticket", {"ticket_id": ticket["id"]})])])
 
-    run = await run_agent(make_assistant(ticket_api.url, model), f"delete ticket {ticket['id']}")
+    run = await run_agent(make_assistant(ticket_api.url, model), f"delete ticket {ticket['id']}", answers=["yes"])
 
+    assert [c.prompt for c in run.confirmations] == [f'Delete ticket {ticket["id"]} "Duplicate"?']
     assert ticket_store.get(ticket["id"]) is None
     assert f"Deleted ticket #{ticket['id']} [OPEN] \"Duplicate\"" in run.answer
 

@@ -144,7 +144,7 @@ async def test_rename_and_describe_phrasings(offline, ticket_store, run_agent):
 async def test_delete_phrasing(offline, ticket_store, run_agent):
     ticket = ticket_store.create("Spam", "Delete me.")
     await run_agent(offline, "hello")
-    run = await run_agent(offline, f"delete ticket {ticket['id']}")
+    run = await run_agent(offline, f"delete ticket {ticket['id']}", answers=["yes"])
     assert ticket_store.get(ticket["id"]) is None
     assert run.answer == f'Deleted ticket #{ticket["id"]} [OPEN] "Spam": Delete me.'
 
@@ -154,7 +154,8 @@ async def test_combined_request_does_every_part(offline, ticket_store, run_agent
     gone = ticket_store.create("Gone", "y")
     await run_agent(offline, "hello")
 
-    run = await run_agent(offline, f"create a ticket about the VPN outage and close {old['id']} then delete {gone['id']}")
+    run = await run_agent(offline, f"create a ticket about the VPN outage and close {old['id']} then delete {gone['id']}",
+                          answers=["yes"])
 
     assert [e.name for e in run.tools_started] == ["create_ticket", "update_ticket", "delete_ticket"]
     assert ticket_store.get(old["id"])["resolution_status"] == "CLOSED"

@@ -132,10 +132,11 @@ async def test_a_lost_delete_response_still_reports_the_deletion(
     proxy = start_proxy(ticket_api.url, lambda method, path, index: "drop" if (method, index) == ("DELETE", 1) else None)
     model = planned_model([step("delete", "Delete it.", [("delete_ticket", {"ticket_id": ticket["id"]})])])
 
-    run = await run_agent(make_assistant(proxy.url, model), "delete it")
+    run = await run_agent(make_assistant(proxy.url, model), "delete it", answers=["yes"])
 
     assert ticket_store.get(ticket["id"]) is None
-    assert [method for method, _, _ in proxy.seen] == ["GET", "DELETE", "DELETE"]
+    # The confirmation reads the title (again on resume), the tool reads it, then the DELETE is retried.
+    assert [method for method, _, _ in proxy.seen] == ["GET", "GET", "GET", "DELETE", "DELETE"]
     assert f"Deleted ticket #{ticket['id']}" in run.answer and "does not exist" not in run.answer
 
 

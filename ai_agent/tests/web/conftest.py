@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import socket
 import threading
@@ -24,6 +23,7 @@ import httpx
 import pytest
 import uvicorn
 
+from agent.models import ChatModels
 from agent.settings import load_settings
 from main import SERVER_OPTIONS
 from web.app import create_app
@@ -47,13 +47,6 @@ def agent_environ(ticket_system_url: str, **overrides: str) -> dict[str, str]:
     }
 
 
-def child_env(**variables: str) -> dict[str, str]:
-    """Environment for main.py/cli.py subprocesses: ours, minus anything that would pick a model."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("AZURE_OPENAI_", "OPENAI_", "AGENT_", "TICKET"))}
-    return {**env, "AI_AGENT_ENV_FILE": os.devnull, "PYTHONUNBUFFERED": "1", **variables}
-
-
 # --- the agent app in a uvicorn server thread -------------------------------------------------
 
 @dataclass
@@ -64,6 +57,7 @@ class AgentServer:
     """
 
     environ: dict[str, str]
+    models: ChatModels | None = None
     port: int = field(default_factory=free_port)
     loop: asyncio.AbstractEventLoop | None = None
     server: uvicorn.Server | None = None
@@ -74,7 +68,7 @@ class AgentServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> AgentServer:
-        app = create_app(load_settings(self.environ))
+        app = create_app(load_settings(self.environ), models=self.models)
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", **SERVER_OPTIONS)
         self.server = uvicorn.Server(config)
         self.loop = asyncio.new_event_loop()
@@ -120,12 +114,17 @@ def describe_task(task: asyncio.Task) -> str:
 
 
 @pytest.fixture
-def start_agent() -> Iterator[Callable[..., AgentServer]]:
-    """start_agent(ticket_system_url, **env) -> a running AgentServer; stopped after the test."""
+def start_agent(tmp_path_factory) -> Iterator[Callable[..., AgentServer]]:
+    """start_agent(ticket_system_url, models=None, **env) -> a running AgentServer; stopped after the test.
+
+    Each server keeps its conversations in a fresh data folder unless env names one; `models`
+    replaces the chat models (the language-model boundary) with scripted ones.
+    """
     servers: list[AgentServer] = []
 
-    def start(ticket_system_url: str, **env: str) -> AgentServer:
-        server = AgentServer(agent_environ(ticket_system_url, **env))
+    def start(ticket_system_url: str, models: ChatModels | None = None, **env: str) -> AgentServer:
+        env = {"AGENT_DATA_DIR": str(tmp_path_factory.mktemp("agent-data")), **env}
+        server = AgentServer(agent_environ(ticket_system_url, **env), models=models)
         servers.append(server)
         return server.start()
 
@@ -230,12 +229,6 @@ def chat() -> Callable[..., ChatResult]:
 def read_frames() -> Callable[[httpx.Response], Iterator[Frame]]:
     """read_frames(streaming_response) -> frames as they arrive, with arrival times."""
     return iter_frames
-
-
-@pytest.fixture
-def subprocess_env() -> Callable[..., dict[str, str]]:
-    """subprocess_env(**variables) -> an environment for main.py / cli.py subprocesses."""
-    return child_env
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -9,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e  # starts the ticket API (and other processes)
 
-EVENT_NAMES = {"token", "tool", "tool_result", "end", "error"}
+EVENT_NAMES = {"token", "tool", "tool_result", "confirm", "end", "error"}
 
 
 def tickets(ticket_api) -> list[dict]:
@@ -25,7 +26,9 @@ def test_get_chat_streams_retry_then_tool_events_then_tokens_then_end(agent, tic
     assert result.text.startswith("retry: 5000\n\n")
     assert set(result.events) <= EVENT_NAMES
     assert result.events[-1] == "end"
-    assert result.named("end")[0].data == {"ok": True}
+    end = result.named("end")[0].data
+    assert end == {"ok": True, "thread_id": end["thread_id"]}
+    assert re.fullmatch(r"[0-9a-f]{32}", end["thread_id"])  # the server started a thread
     assert "error" not in result.events
 
     [tool] = result.named("tool")
