@@ -25,6 +25,11 @@ def test_a_delete_waits_for_the_confirm_or_cancel_button(stack, open_chat, butto
     confirm_box = chat.page.locator(".turn").first.locator(".confirm")  # the answer is a turn of its own
     assert str(ticket_id) in confirm_box.locator("p").inner_text()
     assert httpx.get(f"{api.url}/api/tickets/{ticket_id}/").status_code == 200  # nothing deleted yet
+    # While the question waits, a new message is held back with a note (the agent would say 409).
+    chat.page.get_by_label("Your message").fill("list tickets")
+    chat.page.get_by_label("Your message").press("Enter")
+    assert chat.turn_count() == 1
+    assert "Confirm or Cancel" in chat.page.eval_on_selector("#message", "element => element.validationMessage")
     chat.click(button)
 
     assert chat.last_turn().get_attribute("data-state") == "done"

@@ -223,7 +223,7 @@ async function send(body, shownQuestion) {
       else if (frame.event === "tool_result") turn.toolEnded(data.name, data.ok);
       else if (frame.event === "confirm") { keepThread(data.thread_id); turn.askConfirmation(data); }
       else if (frame.event === "end") { keepThread(data.thread_id); turn.finish(); finished = true; }
-      else if (frame.event === "error") { turn.fail(data.message); finished = true; }
+      else if (frame.event === "error") { keepThread(data.thread_id); turn.fail(data.message); finished = true; }
     }
     if (!finished) turn.fail("The answer was cut off: the connection to the assistant closed early.");
   } catch (error) {
@@ -240,16 +240,21 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   const message = input.value.trim();
   if (!message || busy) return;
-  input.value = "";
-  // A new message moves on: a confirmation still waiting can no longer be answered from here.
-  for (const box of conversation.querySelectorAll(".confirm:not([data-answered])")) {
-    box.dataset.answered = "superseded";
-    for (const button of box.querySelectorAll("button")) button.disabled = true;
+  // A thread waiting for a confirmation takes no new message (the agent answers 409): the
+  // question must be answered first, so say so where the person is typing.
+  const waiting = conversation.querySelector(".confirm:not([data-answered])");
+  if (waiting) {
+    input.setCustomValidity("Answer the question above first: Confirm or Cancel.");
+    input.reportValidity();
+    return;
   }
+  input.value = "";
   const body = { message };
   if (threadId()) body.thread_id = threadId();
   send(body, message);
 });
+
+input.addEventListener("input", () => input.setCustomValidity(""));
 
 // Enter sends; Shift+Enter (or an input method composing text) inserts a new line.
 input.addEventListener("keydown", (event) => {
