@@ -79,3 +79,15 @@ def test_the_page_says_when_the_agent_is_down(stack, open_chat):
     assert "cannot be reached" in turn.locator(".answer.error").inner_text()
     chat.page.wait_for_selector("#agent-status:not([hidden])")
     assert "cannot be reached" in chat.page.locator("#agent-status").inner_text()
+
+
+def test_the_page_names_the_language_model_when_one_is_configured(start_agent_process, open_chat):
+    # /health reports the configured model without calling it, so nothing needs to listen here.
+    nowhere = "http://127.0.0.1:9"
+    agent = start_agent_process(nowhere, AGENT_LLM_PROVIDER="openai", OPENAI_BASE_URL=nowhere + "/v1",
+                                OPENAI_MODEL="router-model-x")
+    chat = open_chat(agent.url)
+
+    note = chat.page.locator("#model-status").inner_text()
+    assert "router-model-x" in note and "openai" in note
+    assert "No language model" not in note
