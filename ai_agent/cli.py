@@ -1,13 +1,23 @@
 """Ask the ticket assistant from a terminal and watch the answer arrive.
 
-    python ai_agent/cli.py "create a ticket about the VPN outage" [base_url]
+    python ai_agent/cli.py "create a ticket about the VPN outage" [base_url]    one message
+    python ai_agent/cli.py --thread ID "close it" [base_url]                    continue a conversation
+    python ai_agent/cli.py [--thread ID] [base_url]                             interactive session
 
 base_url defaults to http://127.0.0.1:8100. The answer goes to stdout as it streams in; tool
-activity goes to stderr as short lines (`[tool] create_ticket {"title": ...}`, `[tool] create_ticket ok`).
+activity goes to stderr as short lines (`[tool] create_ticket {"title": ...}`, `[tool] create_ticket ok`),
+and after a one-message answer the conversation's id (`[thread] ID`), to continue it with --thread.
 
-Exit codes: 0 the answer is complete; 1 the agent reported an error (its message is on stderr);
-2 the agent could not be reached, answered with a non-2xx status, or the connection broke before
-the answer was complete; 130 interrupted with Ctrl+C.
+Without a message it is an interactive session: each line you type is a message of the same
+conversation (arrow keys recall earlier lines), Ctrl+D leaves. When the assistant wants to
+delete a ticket it asks `Delete ticket 12 "VPN outage"? [y/N]` first: only y or yes deletes.
+For a single message whose stdin is not a terminal, the answer is no. In a session with piped
+stdin, the next line is the answer (no line left means no).
+
+Exit codes: 0 the answer is complete (a session: Ctrl+D); 1 the agent reported an error (its
+message is on stderr); 2 the agent could not be reached, answered with a non-2xx status, or the
+connection broke before the answer was complete; 130 interrupted with Ctrl+C. In a session,
+errors are reported and the session goes on.
 
 Needs only httpx, so it runs from any directory and needs nothing else from this project.
 """
@@ -18,7 +28,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -30,7 +40,11 @@ TIMEOUT = httpx.Timeout(10.0, read=60.0)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the only line breaks of the SSE format
 # The fields each event must carry; events of other names are ignored (forward compatible).
 FIELDS = {"token": ("delta",), "tool": ("name", "args"), "tool_result": ("name", "ok"),
-          "end": (), "error": ("message",)}
+          "confirm": ("thread_id", "prompt"), "end": (), "error": ("message",)}
+YES_WORDS = ("y", "yes")
+SESSION_PROMPT = "> "
+
+Answerer = Callable[[str], str]
 
 
 class AgentUnavailable(Exception):
@@ -43,16 +57,37 @@ class SseEvent:
     data: str
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How one /chat stream ended: the exit code, the thread and a question waiting for an answer."""
+
+    code: int
+    thread_id: str | None = None
+    question: str | None = None  # the prompt of a `confirm` event
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Ask the ticket assistant; the answer streams to stdout.")
-    parser.add_argument("message", help='what you want, e.g. "which tickets about email are still open?"')
-    parser.add_argument("base_url", nargs="?", default=DEFAULT_BASE_URL, help=f"the agent (default {DEFAULT_BASE_URL})")
+    parser = argparse.ArgumentParser(
+        description="Ask the ticket assistant; the answer streams to stdout. Without a message: an interactive session.")
+    parser.add_argument("message", nargs="?",
+                        help='what you want, e.g. "which tickets about email are still open?"; omit it for a session')
+    parser.add_argument("base_url", nargs="?", default=None, help=f"the agent (default {DEFAULT_BASE_URL})")
+    parser.add_argument("--thread", metavar="ID", help="continue this conversation (the id printed as [thread])")
     args = parser.parse_args(argv)
+    message, base_url = args.message, args.base_url
+    if base_url is None and message is not None and re.match(r"^https?://", message):
+        message, base_url = None, message  # `cli.py URL`: a session with that agent
+    base_url = base_url or DEFAULT_BASE_URL
     # A terminal or pipe that cannot show a character gets "?" instead of a crash.
     sys.stdout.reconfigure(errors="replace")
     sys.stderr.reconfigure(errors="replace")
     try:
-        return ask(args.message, args.base_url, sys.stdout, sys.stderr)
+        if message is None:
+            return session(base_url, args.thread, sys.stdout, sys.stderr)
+        outcome = converse({"message": message}, args.thread, base_url, sys.stdout, sys.stderr, answer_from_terminal)
+        if outcome.thread_id and outcome.code == 0:
+            print(f"[thread] {outcome.thread_id}", file=sys.stderr)
+        return outcome.code
     except AgentUnavailable as error:
         print(f"cli.py: {error}", file=sys.stderr)
         return 2
@@ -61,12 +96,71 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def ask(message: str, base_url: str, out: TextIO, err: TextIO) -> int:
-    """Stream one answer; returns 0 on `end`, 1 on `error`, raises AgentUnavailable otherwise."""
+def session(base_url: str, thread_id: str | None, out: TextIO, err: TextIO) -> int:
+    """Read messages line by line, all in one thread, until end of input (Ctrl+D)."""
+    interactive = sys.stdin.isatty()
+    if interactive:
+        enable_line_editing()
+        print(f"Ticket assistant at {base_url}. One message per line; Ctrl+D to leave.", file=err)
+    while True:
+        try:
+            line = input(SESSION_PROMPT if interactive else "")
+        except EOFError:
+            if interactive:
+                out.write("\n")
+            return 0
+        if not line.strip():
+            continue
+        try:
+            outcome = converse({"message": line}, thread_id, base_url, out, err, answer_from_stdin)
+        except AgentUnavailable as error:
+            print(f"cli.py: {error}", file=err, flush=True)
+            continue
+        thread_id = outcome.thread_id or thread_id
+
+
+def enable_line_editing() -> None:
+    """Arrow keys and history for input() (only for a terminal: piped input needs neither)."""
+    try:
+        import readline  # noqa: F401 - importing it is what turns it on
+    except ImportError:  # not on every platform; input() works without it
+        pass
+
+
+def converse(fields: dict[str, str], thread_id: str | None, base_url: str, out: TextIO, err: TextIO,
+             answer: Answerer) -> Outcome:
+    """Send a message, then answer each confirmation it asks for, in the same thread."""
+    outcome = ask({**fields, **({"thread_id": thread_id} if thread_id else {})}, base_url, out, err)
+    while outcome.code == 0 and outcome.question and outcome.thread_id:
+        reply = "yes" if answer(outcome.question).strip().lower() in YES_WORDS else "no"
+        outcome = ask({"thread_id": outcome.thread_id, "confirm": reply}, base_url, out, err)
+    return outcome
+
+
+def answer_from_terminal(question: str) -> str:
+    """Ask on the terminal; without one (stdin redirected) the answer is no."""
+    if not sys.stdin.isatty():
+        print(f"{question} [y/N] no (stdin is not a terminal)", file=sys.stderr, flush=True)
+        return "no"
+    return answer_from_stdin(question)
+
+
+def answer_from_stdin(question: str) -> str:
+    """The next line of stdin; none left means no."""
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    try:
+        return input()
+    except EOFError:
+        print("", file=sys.stderr)
+        return "no"
+
+
+def ask(params: dict[str, str], base_url: str, out: TextIO, err: TextIO) -> Outcome:
+    """Stream one answer; the outcome on `end` or `error`, raises AgentUnavailable otherwise."""
     url = base_url.rstrip("/") + "/chat"
     try:
         with httpx.Client(timeout=TIMEOUT) as client:
-            with client.stream("GET", url, params={"message": message},
+            with client.stream("GET", url, params=params,
                                headers={"Accept": "text/event-stream"}) as response:
                 if not response.is_success:
                     response.read()
@@ -79,9 +173,10 @@ def ask(message: str, base_url: str, out: TextIO, err: TextIO) -> int:
         raise AgentUnavailable(f"cannot reach the agent at {url}: {error or type(error).__name__}") from None
 
 
-def show(events: Iterable[SseEvent], out: TextIO, err: TextIO, url: str) -> int:
-    """Print tokens and tool activity; the exit code once the stream ends."""
+def show(events: Iterable[SseEvent], out: TextIO, err: TextIO, url: str) -> Outcome:
+    """Print tokens and tool activity; the outcome once the stream ends."""
     at_line_start = True
+    question = None
     for event in events:
         data = decode(event, url)
         if event.name == "token":
@@ -93,14 +188,17 @@ def show(events: Iterable[SseEvent], out: TextIO, err: TextIO, url: str) -> int:
             print(f"[tool] {data['name']} {json.dumps(data['args'], ensure_ascii=False)}", file=err, flush=True)
         elif event.name == "tool_result":
             print(f"[tool] {data['name']} {'ok' if data['ok'] else 'failed'}", file=err, flush=True)
+        elif event.name == "confirm":
+            question = str(data["prompt"])
         elif event.name in ("end", "error"):
             if not at_line_start:
                 out.write("\n")
                 out.flush()
+            thread_id = data.get("thread_id")
             if event.name == "end":
-                return 0
+                return Outcome(0, thread_id, question)
             print(f"error: {data['message']}", file=err, flush=True)
-            return 1
+            return Outcome(1, thread_id)
     raise AgentUnavailable(f"the connection to {url} closed before the answer was complete")
 
 

@@ -123,3 +123,28 @@ def test_env_example_documents_exactly_the_variables_that_are_read():
     documented = set(re.findall(r"^# ([A-Z][A-Z0-9_]+)=", (agent_dir / ".env.example").read_text(), re.M))
     read = set(re.findall(r'"([A-Z][A-Z0-9_]{3,})"', (agent_dir / "agent" / "settings.py").read_text()))
     assert documented == read - {"AI_AGENT_ENV_FILE"}
+
+
+def test_conversation_settings_default_to_a_sqlite_file_under_ai_agent_data(tmp_path):
+    settings = load_settings({})
+    assert settings.data_dir == Path(__file__).resolve().parents[2] / "data"
+    assert (settings.checkpoint_url, settings.history_max_tokens) == (None, 6000)
+
+    custom = load_settings({"AGENT_DATA_DIR": str(tmp_path), "AGENT_HISTORY_MAX_TOKENS": "2000",
+                            "AGENT_CHECKPOINT_URL": "postgresql://agent:pw@db:5432/agent"})
+    assert (custom.data_dir, custom.history_max_tokens) == (tmp_path, 2000)
+    assert custom.checkpoint_url == "postgresql://agent:pw@db:5432/agent"
+    assert "pw" not in repr(custom)
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"AGENT_CHECKPOINT_URL": "mysql://db/agent"}, "AGENT_CHECKPOINT_URL is not a PostgreSQL URL"),
+    ({"AGENT_CHECKPOINT_URL": "postgresql:///agent"}, "AGENT_CHECKPOINT_URL is not a PostgreSQL URL"),
+    ({"AGENT_HISTORY_MAX_TOKENS": "10"}, "AGENT_HISTORY_MAX_TOKENS=10 is out of range"),
+    ({"AGENT_HISTORY_MAX_TOKENS": "lots"}, "AGENT_HISTORY_MAX_TOKENS='lots' is not a whole number"),
+])
+def test_bad_conversation_settings_name_the_variable(environ, expected):
+    with pytest.raises(SettingsError) as error:
+        load_settings(environ)
+    assert str(error.value).startswith(expected)
+    assert "pw" not in str(error.value)

@@ -129,7 +129,8 @@ async def test_a_lost_delete_response_still_reports_the_deletion(
     ticket_api, ticket_store, start_proxy, make_assistant, planned_model, step, run_agent
 ):
     ticket = ticket_store.create("Gone soon", "x")
-    proxy = start_proxy(ticket_api.url, lambda method, path, index: "drop" if (method, index) == ("DELETE", 1) else None)
+    # Request 3 is the first DELETE: after the confirmation's two reads (asking, resuming) and the tool's.
+    proxy = start_proxy(ticket_api.url, lambda method, path, index: "drop" if (method, index) == ("DELETE", 3) else None)
     model = planned_model([step("delete", "Delete it.", [("delete_ticket", {"ticket_id": ticket["id"]})])])
 
     run = await run_agent(make_assistant(proxy.url, model), "delete it", answers=["yes"])
