@@ -117,7 +117,8 @@ def stack(start_ticket_api, start_agent_process):
     """A fresh ticket API and the agent (offline model, pausing between words) in front of it."""
     api = start_ticket_api()
     # 20 ms between words: the answer arrives in many separate pieces a test can observe.
-    agent = start_agent_process(api.url, AGENT_OFFLINE_WORD_DELAY_MS="20")
+    # Retrying a stopped ticket API for at most a second keeps the "API down" test short.
+    agent = start_agent_process(api.url, AGENT_OFFLINE_WORD_DELAY_MS="20", AGENT_TICKET_RETRY_MAX_SECONDS="1")
     return api, agent
 
 
