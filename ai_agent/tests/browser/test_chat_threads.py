@@ -66,3 +66,23 @@ def test_new_conversation_forgets_the_thread(stack, open_chat):
 
     assert chat.turn_count() == 0
     assert chat.page.evaluate("sessionStorage.getItem('ticket-assistant.thread_id')") is None
+
+
+def test_a_question_left_waiting_before_a_reload_can_still_be_answered(stack, open_chat):
+    api, agent = stack
+    ticket_id = create_ticket(api.url, "Parking permit")
+    chat = open_chat(agent.url)
+    chat.send(f"delete ticket {ticket_id}")
+
+    chat.page.reload()  # the thread stays in sessionStorage; the question on the page is gone
+    chat.page.wait_for_selector("#model-status:not([hidden])")
+    chat.send("list tickets")  # the agent answers 409: the thread waits for that answer
+
+    turn = chat.last_turn()
+    assert "still waiting for your answer" in turn.locator(".answer.error").inner_text()
+    assert f'Delete ticket {ticket_id} "Parking permit"?' in turn.locator(".confirm p").inner_text()
+    chat.click("Cancel")
+    assert chat.last_turn().get_attribute("data-state") == "done"
+    assert httpx.get(f"{api.url}/api/tickets/{ticket_id}/").status_code == 200
+    chat.send("list tickets")
+    assert chat.last_turn().get_attribute("data-state") == "done"

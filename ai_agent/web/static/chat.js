@@ -131,10 +131,15 @@ class Turn {
     no.type = "button";
     no.className = "secondary";
     no.textContent = "Cancel";
-    const answer = (choice) => {
+    const answer = async (choice) => {
       yes.disabled = no.disabled = true;
       box.dataset.answered = choice;
-      send({ thread_id: data.thread_id || threadId(), confirm: choice }, choice === "yes" ? "Confirmed" : "Cancelled");
+      const done = await send({ thread_id: data.thread_id || threadId(), confirm: choice },
+        choice === "yes" ? "Confirmed" : "Cancelled");
+      if (!done) { // the answer did not get through (agent down): the question still waits
+        yes.disabled = no.disabled = false;
+        delete box.dataset.answered;
+      }
     };
     yes.addEventListener("click", () => answer("yes"));
     no.addEventListener("click", () => answer("no"));
@@ -200,8 +205,9 @@ function setBusy(value) {
   input.setAttribute("aria-busy", String(value));
 }
 
+// Sends one turn and shows its stream; true when the answer came complete (an end frame).
 async function send(body, shownQuestion) {
-  if (busy) return;
+  if (busy) return false;
   setBusy(true);
   const turn = new Turn(shownQuestion);
   let finished = false; // an end or error frame arrived: the answer is complete
@@ -212,9 +218,17 @@ async function send(body, shownQuestion) {
       body: JSON.stringify(body),
     });
     if (!response.ok) {
-      turn.fail(await errorText(response));
+      const detail = await errorText(response);
       finished = true;
-      return;
+      if (response.status === 409 && body.message) {
+        // The thread still waits for an earlier confirmation (e.g. asked before a page reload).
+        turn.fail("This conversation is still waiting for your answer to an earlier question; answer it, then send your message again.");
+        const asked = /waiting for an answer to '(.*)':/.exec(detail);
+        turn.askConfirmation({ thread_id: body.thread_id, prompt: asked ? asked[1] : detail });
+      } else {
+        turn.fail(detail);
+      }
+      return false;
     }
     for await (const frame of frames(response)) {
       const data = frame.data;
@@ -226,9 +240,11 @@ async function send(body, shownQuestion) {
       else if (frame.event === "error") { keepThread(data.thread_id); turn.fail(data.message); finished = true; }
     }
     if (!finished) turn.fail("The answer was cut off: the connection to the assistant closed early.");
+    return turn.element.dataset.state === "done";
   } catch (error) {
     // fetch() and the body reader throw a TypeError when the connection fails: the agent is down.
     if (!finished) turn.fail(error instanceof TypeError ? AGENT_DOWN : `Could not read the answer: ${error.message}`);
+    return false;
   } finally {
     setBusy(false);
     checkHealth();
