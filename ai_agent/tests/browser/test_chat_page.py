@@ -17,7 +17,9 @@ def test_the_page_is_served_under_a_same_origin_content_security_policy(stack):
     assert page.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert script.headers["content-type"].startswith("text/javascript")
-    assert httpx.get(agent.url + "/static/../main.py").status_code == 404
+    # Only the page's own files are served: no other name, no way out of the folder.
+    assert httpx.get(agent.url + "/static/page.py").status_code == 404
+    assert httpx.get(agent.url + "/static/%2e%2e%2fpage.py").status_code == 404
 
 
 def test_an_answer_streams_in_with_tool_lines_and_the_ticket_is_created(stack, open_chat, list_tickets):
