@@ -17,7 +17,7 @@ from agent.assistant import Assistant
 from agent.checkpoint import open_checkpointer
 from agent.models import ChatModels
 from agent.settings import AgentSettings, load_settings
-from web import chat, health
+from web import chat, health, page
 
 
 def create_app(settings: AgentSettings | None = None, *, models: ChatModels | None = None) -> FastAPI:
@@ -41,6 +41,7 @@ def create_app(settings: AgentSettings | None = None, *, models: ChatModels | No
                   summary="Ticket work in plain words, answered as a stream of Server-Sent Events")
     app.include_router(chat.router)
     app.include_router(health.router)
+    app.include_router(page.router)
     app.add_exception_handler(Exception, internal_error)
     return app
 
