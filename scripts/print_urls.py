@@ -9,7 +9,8 @@ print(f"""
   API docs     {api}/api/docs/
   Admin        {api}/admin/        (create a user with: make superuser)
   API health   {api}/api/health/
-  Agent chat   {agent}/chat?message=list%20tickets   (or: python ai_agent/cli.py "list tickets")
+  Chat page    {agent}/
+  Agent stream {agent}/chat?message=list%20tickets   (or: python ai_agent/cli.py "list tickets")
   Agent health {agent}/health
   Stop both with Ctrl+C.
 """, flush=True)
