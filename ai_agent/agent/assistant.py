@@ -23,6 +23,7 @@ from agent.models import ChatModels, build_models
 from agent.settings import AgentSettings
 from agent.ticket_client import RetryPolicy, TicketClient
 from agent.tools import build_ticket_tools
+from agent.usage import UsageCounter
 
 # Thread ids travel in URLs and logs: a conservative alphabet, bounded length.
 THREAD_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -69,7 +70,7 @@ class Assistant:
         """Run one turn of a thread: a new message, or the answer ("yes"/"no") to its pending confirmation.
 
         Yields answer tokens, ticket-tool events and, when a deletion needs the person's yes, a
-        ConfirmEvent, after which the run is paused until `confirm` answers it. thread_id None
+        ConfirmEvent, after which the run is paused until `confirm` answers it; last, a UsageEvent. thread_id None
         starts a new thread; an unknown id starts a new thread under that id. Raises
         ConfirmationError when a message arrives while a confirmation is pending, or a confirm
         when none is; raises other errors on failure (describe_error turns them into a sentence).
@@ -91,6 +92,8 @@ class Assistant:
         else:
             graph_input = {"messages": [HumanMessage(message or "")]}
         answer = _AnswerTokens()
+        usage = UsageCounter()
+        config["callbacks"] = [usage]  # reaches every model call of the run, subgraphs included
         stream = self._graph.astream(
             graph_input,
             config,
@@ -108,6 +111,7 @@ class Assistant:
                 # A paused subgraph's interrupt also reaches the root namespace: report it once.
                 for question in data["__interrupt__"]:
                     yield _confirm_event(thread_id, question)
+        yield usage.event()
 
     async def pending_confirmation(self, thread_id: str) -> ConfirmEvent | None:
         """The question a paused run of this thread waits on, if any."""

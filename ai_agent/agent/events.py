@@ -1,4 +1,4 @@
-"""What Assistant.stream yields: answer tokens, ticket-tool activity and confirmation requests."""
+"""What Assistant.stream yields: answer tokens, ticket-tool activity, confirmation requests and usage."""
 
 from __future__ import annotations
 
@@ -43,4 +43,13 @@ class ConfirmEvent:
     prompt: str
 
 
-AgentEvent = TokenEvent | ToolStartEvent | ToolEndEvent | ConfirmEvent
+@dataclass(frozen=True)
+class UsageEvent:
+    """What the run cost, yielded last: model calls, and tokens (None when not reported)."""
+
+    model_calls: int
+    input_tokens: int | None
+    output_tokens: int | None
+
+
+AgentEvent = TokenEvent | ToolStartEvent | ToolEndEvent | ConfirmEvent | UsageEvent

@@ -41,6 +41,7 @@ def _azure(settings: AgentSettings) -> ChatModels:
             api_version=settings.azure_api_version,
             azure_deployment=deployment,
             streaming=True,
+            stream_usage=True,  # token counts on streamed calls (agent/usage.py)
             timeout=settings.model_timeout_s,
             max_retries=settings.model_max_retries,
         )
@@ -59,6 +60,7 @@ def _openai(settings: AgentSettings) -> ChatModels:
             base_url=settings.openai_base_url,
             api_key=settings.openai_api_key,
             streaming=True,
+            stream_usage=True,  # token counts, where the server reports them (agent/usage.py)
             timeout=settings.model_timeout_s,
             max_retries=settings.model_max_retries,
         )

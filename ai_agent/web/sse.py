@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from sse_starlette import ServerSentEvent
 
 from agent.errors import describe_error
-from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent
+from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent, UsageEvent
 from web.runs import AgentRun
 
 RETRY_MS = 5000
@@ -61,9 +61,13 @@ async def chat_frames(source: EventSource, turn: Turn) -> AsyncGenerator[ServerS
     """
     yield ServerSentEvent(retry=RETRY_MS, sep=SEPARATOR)
     run = AgentRun(lambda: source.stream(turn.message, thread_id=turn.thread_id, confirm=turn.confirm))
+    usage: UsageEvent | None = None
     try:
         async for event in run.events():
-            yield agent_frame(event)
+            if isinstance(event, UsageEvent):
+                usage = event  # reported in `end`
+            else:
+                yield agent_frame(event)
     except Exception as error:  # CancelledError is a BaseException: a disconnect is not an error
         logger.exception("chat run failed in thread %s", turn.thread_id)
         yield error_frame(describe_error(error), turn.thread_id)
@@ -71,7 +75,7 @@ async def chat_frames(source: EventSource, turn: Turn) -> AsyncGenerator[ServerS
     finally:
         # Runs on every exit: the answer is complete, it failed, or the client left mid-answer.
         await run.stop()
-    yield end_frame(turn.thread_id)
+    yield end_frame(turn.thread_id, usage)
 
 
 def agent_frame(event: AgentEvent) -> ServerSentEvent:
@@ -87,8 +91,12 @@ def agent_frame(event: AgentEvent) -> ServerSentEvent:
     raise TypeError(f"unknown agent event {type(event).__name__}")
 
 
-def end_frame(thread_id: str) -> ServerSentEvent:
-    return json_frame("end", {"ok": True, "thread_id": thread_id})
+def end_frame(thread_id: str, usage: UsageEvent | None = None) -> ServerSentEvent:
+    data: dict[str, Any] = {"ok": True, "thread_id": thread_id}
+    if usage is not None:
+        data["usage"] = {"model_calls": usage.model_calls, "input_tokens": usage.input_tokens,
+                         "output_tokens": usage.output_tokens}
+    return json_frame("end", data)
 
 
 def error_frame(message: str, thread_id: str) -> ServerSentEvent:

@@ -35,7 +35,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from agent.assistant import Assistant, new_thread_id
-from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent
+from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent, UsageEvent
 from agent.models import ChatModels
 from agent.settings import AgentSettings, load_settings
 
@@ -219,6 +219,11 @@ class Run:
     def confirmations(self) -> list[ConfirmEvent]:
         return [e for e in self.events if isinstance(e, ConfirmEvent)]
 
+    @property
+    def usage(self) -> list[UsageEvent]:
+        """One per turn (a confirmation's answer is a turn of its own)."""
+        return [e for e in self.events if isinstance(e, UsageEvent)]
+
 
 @pytest.fixture
 def run_agent() -> Callable[..., Any]:
@@ -233,7 +238,8 @@ def run_agent() -> Callable[..., Any]:
         thread_id = thread_id or new_thread_id()
         events = [event async for event in assistant.stream(message, thread_id=thread_id)]
         for answer in answers:
-            assert events and isinstance(events[-1], ConfirmEvent), f"no confirmation to answer {answer!r}"
+            asked = [event for event in events if not isinstance(event, UsageEvent)]
+            assert asked and isinstance(asked[-1], ConfirmEvent), f"no confirmation to answer {answer!r}"
             events += [event async for event in assistant.stream(thread_id=thread_id, confirm=answer)]
         return Run(events, thread_id)
 
@@ -350,6 +356,10 @@ class FakeLlm:
         return self.server.url
 
 
+# Tokens the fake model reports per call, when the client asks for usage (stream_options).
+FAKE_INPUT_TOKENS, FAKE_OUTPUT_TOKENS = 120, 9
+
+
 def _sse(payload: dict[str, Any] | str) -> bytes:
     data = payload if isinstance(payload, str) else json.dumps(payload)
     return f"data: {data}\n\n".encode()
@@ -426,6 +436,12 @@ def start_fake_llm() -> Iterator[Callable[[Callable[[LlmRequest], LlmReply]], Fa
                         sent_at.append(time.monotonic())
                         if reply.chunk_delay_s:
                             time.sleep(reply.chunk_delay_s)
+                if (body.get("stream_options") or {}).get("include_usage"):
+                    # As the real service does: a last chunk with no choices, carrying the usage.
+                    usage = {"prompt_tokens": FAKE_INPUT_TOKENS, "completion_tokens": FAKE_OUTPUT_TOKENS,
+                             "total_tokens": FAKE_INPUT_TOKENS + FAKE_OUTPUT_TOKENS}
+                    self.wfile.write(_sse({"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk",
+                                           "created": int(time.time()), "model": model, "choices": [], "usage": usage}))
                 self.wfile.write(_sse("[DONE]"))
                 self.wfile.flush()
                 self.close_connection = True

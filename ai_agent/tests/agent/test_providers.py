@@ -8,7 +8,7 @@ import time
 import pytest
 
 from agent.errors import describe_error
-from agent.events import TokenEvent, ToolEndEvent
+from agent.events import TokenEvent, ToolEndEvent, UsageEvent
 
 pytestmark = pytest.mark.asyncio
 
@@ -92,6 +92,9 @@ async def test_openai_provider_end_to_end(ticket_api, ticket_store, start_fake_l
 
 
 def _assert_ticket_created_and_tokens_streamed(ticket_store, events, arrivals, llm):
+    # Usage: every model call counted (router and specialists), tokens as the server reported them.
+    assert all(request.body["stream_options"] == {"include_usage": True} for request in llm.requests)
+    assert events[-1] == UsageEvent(model_calls=4, input_tokens=4 * 120, output_tokens=4 * 9)  # FAKE_*_TOKENS each
     [ticket] = ticket_store.all()
     assert (ticket["title"], ticket["description"]) == ("VPN outage", "Nobody can connect.")
     assert ToolEndEvent("create_ticket", True) in events
