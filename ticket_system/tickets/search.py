@@ -25,6 +25,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from . import counts
+
 FTS_TABLE = "tickets_ticket_fts"
 TRIGRAM = 3
 # Above this many matches, reading in page order and testing rows beats fetching and sorting them.
@@ -71,6 +73,9 @@ def fts_expression(terms: list[str], fields: tuple[str, ...]) -> str:
 
 
 def fts_count(expression: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
-        return cursor.fetchone()[0]
+    def count() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
+            return cursor.fetchone()[0]
+
+    return counts.cached(("fts", expression), count)

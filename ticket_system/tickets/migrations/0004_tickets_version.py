@@ -1,0 +1,92 @@
+"""A version token for the tickets table, changed by triggers on every write, for cached counts
+(tickets/counts.py).
+
+SQLite has only row triggers; PostgreSQL gets a statement trigger, so a COPY of a million rows
+changes the token once. Also on PostgreSQL: the status count function now moves both counts in
+one UPDATE, which locks the two rows in one order whatever the transition, so two opposite status
+changes (OPEN -> RESOLVED and RESOLVED -> OPEN) can no longer deadlock.
+"""
+
+from django.db import migrations, models
+
+SQLITE_FORWARD = [
+    f"""CREATE TRIGGER tickets_ticket_version_{event.lower()} AFTER {event} ON tickets_ticket BEGIN
+            UPDATE tickets_ticketsversion SET token = random();
+        END"""
+    for event in ("INSERT", "UPDATE", "DELETE")
+]
+SQLITE_BACKWARD = [f"DROP TRIGGER tickets_ticket_version_{event}" for event in ("insert", "update", "delete")]
+
+ONE_STATEMENT_COUNT = """CREATE OR REPLACE FUNCTION tickets_ticket_count() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.resolution_status = NEW.resolution_status THEN
+            RETURN NULL;
+        END IF;
+        UPDATE tickets_statuscount SET tickets = tickets
+            + CASE WHEN TG_OP <> 'DELETE' AND status = NEW.resolution_status THEN 1 ELSE 0 END
+            - CASE WHEN TG_OP <> 'INSERT' AND status = OLD.resolution_status THEN 1 ELSE 0 END
+        WHERE status IN (
+            CASE WHEN TG_OP <> 'DELETE' THEN NEW.resolution_status END,
+            CASE WHEN TG_OP <> 'INSERT' THEN OLD.resolution_status END);
+        RETURN NULL;
+    END $$"""
+TWO_STATEMENT_COUNT = """CREATE OR REPLACE FUNCTION tickets_ticket_count() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.resolution_status = NEW.resolution_status THEN
+            RETURN NULL;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            UPDATE tickets_statuscount SET tickets = tickets - 1 WHERE status = OLD.resolution_status;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            UPDATE tickets_statuscount SET tickets = tickets + 1 WHERE status = NEW.resolution_status;
+        END IF;
+        RETURN NULL;
+    END $$"""
+
+POSTGRESQL_FORWARD = [
+    """CREATE FUNCTION tickets_ticket_version() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+           UPDATE tickets_ticketsversion SET token = floor(random() * 9e18)::bigint;
+           RETURN NULL;
+       END $$""",
+    """CREATE TRIGGER tickets_ticket_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tickets_ticket
+       FOR EACH STATEMENT EXECUTE FUNCTION tickets_ticket_version()""",
+    ONE_STATEMENT_COUNT,
+]
+POSTGRESQL_BACKWARD = [
+    TWO_STATEMENT_COUNT,
+    "DROP TRIGGER tickets_ticket_version ON tickets_ticket",
+    "DROP FUNCTION tickets_ticket_version()",
+]
+
+
+def run(statements_by_vendor):
+    def operation(apps, schema_editor):
+        for statement in statements_by_vendor[schema_editor.connection.vendor]:
+            schema_editor.execute(statement, params=None)
+
+    return operation
+
+
+def create_token(apps, schema_editor):
+    apps.get_model("tickets", "TicketsVersion").objects.create(id=1, token=0)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("tickets", "0003_search_and_count_triggers")]
+
+    operations = [
+        migrations.CreateModel(
+            name="TicketsVersion",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.BigIntegerField(default=0)),
+            ],
+        ),
+        migrations.RunPython(create_token, migrations.RunPython.noop),
+        migrations.RunPython(
+            run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRESQL_FORWARD}),
+            run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRESQL_BACKWARD}),
+        ),
+    ]
