@@ -98,3 +98,25 @@ def test_concurrent_edits_with_one_if_match_let_exactly_one_through(live_api):
     current = httpx.get(url, timeout=30)
     assert current.json()["title"] == winner.json()["title"]
     assert current.headers["ETag"] == winner.headers["ETag"]
+
+
+def test_opposite_status_changes_at_once_never_fail(live_api):
+    # Each writer flips its own ticket between OPEN and RESOLVED while the others flip theirs the
+    # other way: every change moves two status counts, and taking their locks in transition order
+    # would deadlock (PostgreSQL then aborts one with a 500).
+    tickets = f"{live_api.url}/api/tickets/"
+    starts = ["OPEN", "RESOLVED"] * 4
+    ids = [httpx.post(tickets, json={**BODY, "resolution_status": start}, timeout=30).json()["id"] for start in starts]
+
+    def flip(index: int) -> list[int]:
+        statuses = ["RESOLVED", "OPEN"] if starts[index] == "OPEN" else ["OPEN", "RESOLVED"]
+        with httpx.Client(timeout=30) as client:
+            return [client.patch(f"{tickets}{ids[index]}/", json={"resolution_status": statuses[turn % 2]}).status_code
+                    for turn in range(30)]
+
+    with ThreadPoolExecutor(max_workers=len(ids)) as pool:
+        codes = [code for codes in pool.map(flip, range(len(ids))) for code in codes]
+
+    assert set(codes) == {200}, (Counter(codes), live_api.log()[-3000:])
+    body = httpx.get(tickets, params={"resolution_status": "OPEN"}, timeout=30).json()
+    assert body["count"] == len(body["results"]) == 4

@@ -2,9 +2,9 @@
 (tickets/counts.py).
 
 SQLite has only row triggers; PostgreSQL gets a statement trigger, so a COPY of a million rows
-changes the token once. Also on PostgreSQL: the status count function now moves both counts in
-one UPDATE, which locks the two rows in one order whatever the transition, so two opposite status
-changes (OPEN -> RESOLVED and RESOLVED -> OPEN) can no longer deadlock.
+changes the token once. Also on PostgreSQL: the status count function now locks both count rows
+of a status change in one order whatever the transition, so two opposite changes at once
+(OPEN -> RESOLVED and RESOLVED -> OPEN) can no longer deadlock.
 """
 
 from django.db import migrations, models
@@ -17,17 +17,23 @@ SQLITE_FORWARD = [
 ]
 SQLITE_BACKWARD = [f"DROP TRIGGER tickets_ticket_version_{event}" for event in ("insert", "update", "delete")]
 
-ONE_STATEMENT_COUNT = """CREATE OR REPLACE FUNCTION tickets_ticket_count() RETURNS trigger LANGUAGE plpgsql AS $$
+ORDERED_LOCKS_COUNT = """CREATE OR REPLACE FUNCTION tickets_ticket_count() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'UPDATE' AND OLD.resolution_status = NEW.resolution_status THEN
             RETURN NULL;
         END IF;
-        UPDATE tickets_statuscount SET tickets = tickets
-            + CASE WHEN TG_OP <> 'DELETE' AND status = NEW.resolution_status THEN 1 ELSE 0 END
-            - CASE WHEN TG_OP <> 'INSERT' AND status = OLD.resolution_status THEN 1 ELSE 0 END
-        WHERE status IN (
-            CASE WHEN TG_OP <> 'DELETE' THEN NEW.resolution_status END,
-            CASE WHEN TG_OP <> 'INSERT' THEN OLD.resolution_status END);
+        IF TG_OP = 'UPDATE' THEN
+            -- Both count rows locked in one order whatever the transition (LockRows sits above the
+            -- sort), so OPEN -> RESOLVED and RESOLVED -> OPEN at once cannot deadlock.
+            PERFORM 1 FROM tickets_statuscount WHERE status IN (OLD.resolution_status, NEW.resolution_status)
+                ORDER BY status FOR UPDATE;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            UPDATE tickets_statuscount SET tickets = tickets - 1 WHERE status = OLD.resolution_status;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            UPDATE tickets_statuscount SET tickets = tickets + 1 WHERE status = NEW.resolution_status;
+        END IF;
         RETURN NULL;
     END $$"""
 TWO_STATEMENT_COUNT = """CREATE OR REPLACE FUNCTION tickets_ticket_count() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -52,7 +58,7 @@ POSTGRESQL_FORWARD = [
        END $$""",
     """CREATE TRIGGER tickets_ticket_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tickets_ticket
        FOR EACH STATEMENT EXECUTE FUNCTION tickets_ticket_version()""",
-    ONE_STATEMENT_COUNT,
+    ORDERED_LOCKS_COUNT,
 ]
 POSTGRESQL_BACKWARD = [
     TWO_STATEMENT_COUNT,
