@@ -7,6 +7,8 @@ of a status change in one order whatever the transition, so two opposite changes
 (OPEN -> RESOLVED and RESOLVED -> OPEN) can no longer deadlock.
 """
 
+from importlib import import_module
+
 from django.db import migrations, models
 
 SQLITE_FORWARD = [
@@ -17,38 +19,20 @@ SQLITE_FORWARD = [
 ]
 SQLITE_BACKWARD = [f"DROP TRIGGER tickets_ticket_version_{event}" for event in ("insert", "update", "delete")]
 
-ORDERED_LOCKS_COUNT = """CREATE OR REPLACE FUNCTION tickets_ticket_count() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'UPDATE' AND OLD.resolution_status = NEW.resolution_status THEN
-            RETURN NULL;
-        END IF;
-        IF TG_OP = 'UPDATE' THEN
-            -- Both count rows locked in one order whatever the transition (LockRows sits above the
-            -- sort), so OPEN -> RESOLVED and RESOLVED -> OPEN at once cannot deadlock.
-            PERFORM 1 FROM tickets_statuscount WHERE status IN (OLD.resolution_status, NEW.resolution_status)
-                ORDER BY status FOR UPDATE;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            UPDATE tickets_statuscount SET tickets = tickets - 1 WHERE status = OLD.resolution_status;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') THEN
-            UPDATE tickets_statuscount SET tickets = tickets + 1 WHERE status = NEW.resolution_status;
-        END IF;
-        RETURN NULL;
-    END $$"""
-TWO_STATEMENT_COUNT = """CREATE OR REPLACE FUNCTION tickets_ticket_count() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'UPDATE' AND OLD.resolution_status = NEW.resolution_status THEN
-            RETURN NULL;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            UPDATE tickets_statuscount SET tickets = tickets - 1 WHERE status = OLD.resolution_status;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') THEN
-            UPDATE tickets_statuscount SET tickets = tickets + 1 WHERE status = NEW.resolution_status;
-        END IF;
-        RETURN NULL;
-    END $$"""
+PREVIOUS = import_module("tickets.migrations.0003_search_and_count_triggers")
+run = PREVIOUS.run  # statements by database vendor
+
+# 0003's function, and the same with the two count rows locked first, in status order.
+PREVIOUS_COUNT = PREVIOUS.POSTGRESQL_FORWARD[3].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+FIRST_COUNT_UPDATE = "           IF TG_OP IN ('UPDATE', 'DELETE') THEN"
+assert FIRST_COUNT_UPDATE in PREVIOUS_COUNT
+# LockRows sits above the sort, so rows are locked in `status` order: OPEN -> RESOLVED and
+# RESOLVED -> OPEN at once then wait for each other instead of deadlocking.
+ORDERED_LOCKS_COUNT = PREVIOUS_COUNT.replace(FIRST_COUNT_UPDATE, """           IF TG_OP = 'UPDATE' THEN
+               PERFORM 1 FROM tickets_statuscount WHERE status IN (OLD.resolution_status, NEW.resolution_status)
+                   ORDER BY status FOR UPDATE;
+           END IF;
+""" + FIRST_COUNT_UPDATE)
 
 POSTGRESQL_FORWARD = [
     """CREATE FUNCTION tickets_ticket_version() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -61,18 +45,10 @@ POSTGRESQL_FORWARD = [
     ORDERED_LOCKS_COUNT,
 ]
 POSTGRESQL_BACKWARD = [
-    TWO_STATEMENT_COUNT,
+    PREVIOUS_COUNT,
     "DROP TRIGGER tickets_ticket_version ON tickets_ticket",
     "DROP FUNCTION tickets_ticket_version()",
 ]
-
-
-def run(statements_by_vendor):
-    def operation(apps, schema_editor):
-        for statement in statements_by_vendor[schema_editor.connection.vendor]:
-            schema_editor.execute(statement, params=None)
-
-    return operation
 
 
 def create_token(apps, schema_editor):
