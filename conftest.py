@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -47,6 +48,32 @@ def postgres_url_or_skip() -> str:
     if not url:
         pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (e.g. postgres://postgres@127.0.0.1:5432/test)")
     return url
+
+
+@pytest.fixture
+def fresh_postgres_database() -> Iterator[Callable[[str], str]]:
+    """Create empty PostgreSQL databases on the TICKETS_TEST_POSTGRES_URL server (skips without it).
+
+    `create("test_writers")` returns the URL of a new database with that prefix and a random
+    suffix, so tests in parallel runs never share one; each is dropped afterwards, even if a
+    server process still holds a connection to it.
+    """
+    server = postgres_url_or_skip()
+    import psycopg  # only the PostgreSQL tests need it
+
+    created: list[str] = []
+
+    def create(prefix: str) -> str:
+        name = f"{prefix}_{secrets.token_hex(4)}"
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+    yield create
+    with psycopg.connect(server, autocommit=True) as connection:
+        for name in created:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:

@@ -107,6 +107,10 @@ def database_from_environment() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("TICKETS_SQLITE_PATH") or BASE_DIR / "db.sqlite3",
+        # Each server thread keeps its connection: opening one costs the PRAGMAs below and SQLite
+        # parsing the schema (tables, indexes, FTS table, triggers) again, on every request.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # Writers queue for the lock at BEGIN instead of failing mid-transaction, and WAL lets
             # readers work while one writer writes.

@@ -32,6 +32,17 @@ def _plain_api(settings) -> None:
     settings.TICKETS_CHAOS_MAX_DELAY_MS = 0
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def live_api(request, start_ticket_api):
+    """The ticket API under gunicorn on a fresh database: a new SQLite file, or a new, uniquely
+    named PostgreSQL database (dropped afterwards), so the PostgreSQL pass of the suite and
+    parallel runs never share one."""
+    if request.param == "sqlite":
+        return start_ticket_api()
+    url = request.getfixturevalue("fresh_postgres_database")("test_live_api")
+    return start_ticket_api(DATABASE_URL=url)
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -3,12 +3,12 @@
 The same key with another body is a 422.
 """
 
-from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
-import httpx
 import pytest
+from django.utils import timezone
 
-from tickets.models import Ticket
+from tickets.models import IdempotencyRecord, Ticket
 
 BODY = {"title": "Laptop broken", "description": "Screen cracked."}
 
@@ -72,16 +72,39 @@ def test_without_a_key_every_post_creates_a_ticket(api_client, list_url):
 
 
 
-@pytest.mark.e2e
-def test_concurrent_repeats_on_a_real_server_create_one_ticket(ticket_api):
-    # A client that times out and retries can have both requests in flight at once.
-    def send(_: int) -> httpx.Response:
-        return httpx.post(f"{ticket_api.url}/api/tickets/", json=BODY, headers={"Idempotency-Key": "race"},
-                          timeout=30)
+def test_a_key_older_than_24_hours_is_forgotten(api_client, list_url):
+    first = post(api_client, list_url, BODY, "key-1")
+    IdempotencyRecord.objects.update(created=timezone.now() - timedelta(hours=24, seconds=1))
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        responses = list(pool.map(send, range(8)))
+    again = post(api_client, list_url, BODY, "key-1")
+    replayed = post(api_client, list_url, BODY, "key-1")
 
-    assert [response.status_code for response in responses] == [201] * 8, [r.text for r in responses]
-    assert len({response.json()["id"] for response in responses}) == 1
-    assert httpx.get(f"{ticket_api.url}/api/tickets/").json()["count"] == 1
+    assert first.status_code == again.status_code == replayed.status_code == 201
+    assert again.json()["id"] != first.json()["id"]
+    assert replayed.json() == again.json()
+    assert Ticket.objects.count() == 2
+
+
+def test_a_key_just_under_24_hours_old_is_still_honoured(api_client, list_url):
+    first = post(api_client, list_url, BODY, "key-1")
+    IdempotencyRecord.objects.update(created=timezone.now() - timedelta(hours=23, minutes=59))
+
+    assert post(api_client, list_url, BODY, "key-1").json() == first.json()
+    assert post(api_client, list_url, {**BODY, "title": "Other"}, "key-1").status_code == 422
+    assert Ticket.objects.count() == 1
+
+
+def test_expired_keys_are_purged_when_new_keys_arrive(api_client, list_url):
+    post(api_client, list_url, BODY, "old-key")
+    IdempotencyRecord.objects.update(created=timezone.now() - timedelta(days=2))
+
+    post(api_client, list_url, BODY, "new-key")
+
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new-key"]
+
+
+def test_an_overlong_key_is_a_400_naming_the_header(api_client, list_url, assert_param_error):
+    response = post(api_client, list_url, BODY, "k" * 256)
+
+    assert_param_error(response, 400, "Idempotency-Key")
+    assert not Ticket.objects.exists()

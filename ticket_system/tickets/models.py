@@ -51,6 +51,17 @@ class StatusCount(models.Model):
         return f"{self.status}: {self.tickets}"
 
 
+class TicketsVersion(models.Model):
+    """One row whose `token` database triggers set to a new random value with every change to the
+    tickets table (migration 0004). Counts cached under a token are exact while it holds; random
+    rather than a counter, so a token of a rolled-back write never comes back for other data."""
+
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
 class IdempotencyRecord(models.Model):
     """The first response to a POST sent with an Idempotency-Key, replayed for repeats of it."""
 

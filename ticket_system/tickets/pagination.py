@@ -1,8 +1,10 @@
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.utils.functional import cached_property
 from rest_framework import exceptions, pagination
 
+from . import counts
 from .models import Status, StatusCount
 
 # Query parameters that do not change which tickets are listed.
@@ -10,7 +12,8 @@ NOT_NARROWING = {"page", "page_size", "ordering"}
 
 
 class KnownCountPaginator(Paginator):
-    """Django's paginator, told the count when it is already known instead of running COUNT(*)."""
+    """Django's paginator, told the count when it is already known instead of running COUNT(*),
+    and otherwise counting each distinct list once per state of the tickets table."""
 
     def __init__(self, object_list, per_page, known_count: int | None = None):
         super().__init__(object_list, per_page)
@@ -18,7 +21,13 @@ class KnownCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.known_count if self.known_count is not None else super().count
+        if self.known_count is not None:
+            return self.known_count
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:  # e.g. `id__in=` with no ids: nothing to count, Django knows it
+            return super().count
+        return counts.cached(("list", sql, tuple(params)), lambda: Paginator.count.func(self))
 
 
 def known_count(request) -> int | None:

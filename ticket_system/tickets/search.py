@@ -8,7 +8,8 @@ The meaning is always that of Django's `icontains`: each term is a substring of 
   matches: the rows are fetched through the FTS index. Many matches (a word in a third of all
   tickets): the table is read in the requested order and each row tested, which stops as soon as
   a page is full, far sooner than fetching every match to sort it. Terms under three characters
-  have no trigrams; they are tested row by row on the rows the other terms leave.
+  have no trigrams and FTS folds non-ASCII case where LIKE does not, so the index only narrows
+  and LIKE decides on the rows it leaves.
 
 `Match.count` is the exact number of matching tickets when the index can tell it (the paginator
 then needs no COUNT over the table).
@@ -23,6 +24,8 @@ from operator import and_, or_
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+
+from . import counts
 
 FTS_TABLE = "tickets_ticket_fts"
 TRIGRAM = 3
@@ -46,16 +49,17 @@ def contains_all(queryset: QuerySet, terms: list[str], fields: tuple[str, ...]) 
         return Match(queryset.filter(icontains_all(terms, fields)), None)
     expression = fts_expression(indexed, fields)
     count = fts_count(expression)
-    short = [term for term in terms if len(term) < TRIGRAM]
     if count > MANY_MATCHES and all(term.isascii() for term in terms):
-        # SQLite's LIKE folds ASCII case only; FTS folds Unicode. For ASCII terms both agree.
-        narrowed = queryset.filter(icontains_all(terms, fields))
-    else:
-        in_index = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
-        narrowed = queryset.filter(id__in=in_index)
-        if short:
-            narrowed = narrowed.filter(icontains_all(short, fields))
-    return Match(narrowed, None if short else count)
+        # Reading in page order and testing each row stops once a page is full; the index's count
+        # is exact here but for text holding U+017F (long s) or U+212A (Kelvin sign), which FTS
+        # folds to 's' and 'k' and LIKE does not: see bench/README.md.
+        exact = len(indexed) == len(terms)  # a short term narrows further than the index counted
+        return Match(queryset.filter(icontains_all(terms, fields)), count if exact else None)
+    # Few matches: the index narrows to a superset (FTS folds the case of every letter, LIKE only
+    # ASCII, and short terms have no trigrams) and LIKE decides on those few rows, so the rows are
+    # exactly icontains' and counting them costs no more than finding them.
+    in_index = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
+    return Match(queryset.filter(id__in=in_index).filter(icontains_all(terms, fields)), None)
 
 
 def icontains_all(terms: list[str], fields: tuple[str, ...]) -> Q:
@@ -69,6 +73,9 @@ def fts_expression(terms: list[str], fields: tuple[str, ...]) -> str:
 
 
 def fts_count(expression: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
-        return cursor.fetchone()[0]
+    def count() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
+            return cursor.fetchone()[0]
+
+    return counts.cached(("fts", expression), count)
