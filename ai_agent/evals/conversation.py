@@ -1,8 +1,8 @@
 """A scenario's turns sent over POST /chat, the thread kept, confirmations answered.
 
 Each turn records what the evaluation reports: the answer, the tools that failed, latency, and
-the model's usage when the agent reports it (`end` carrying {"usage": {"model_calls",
-"input_tokens", "output_tokens"}}); without it those stay None and show as "n/a".
+the model's usage as the agent reports it (`end` carrying {"usage": {"model_calls",
+"input_tokens", "output_tokens"}}); counts it does not report stay None and show as "n/a".
 """
 
 from __future__ import annotations
