@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from conftest import ROOT, free_port
+from conftest import ROOT, free_port, wait_until_healthy
 
 pytestmark = pytest.mark.e2e
 
@@ -147,7 +147,9 @@ def test_the_local_run_command_starts_both_services_and_stops_both_on_ctrl_c(tmp
     honcho = subprocess.Popen(["honcho", "start", "-f", "Procfile"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        agent_health = _wait_for_json(f"http://127.0.0.1:{agent_port}/health", honcho)
+        wait_until_healthy(f"http://127.0.0.1:{api_port}/api/health/", honcho, timeout=60)
+        wait_until_healthy(f"http://127.0.0.1:{agent_port}/health", honcho, timeout=60)
+        agent_health = httpx.get(f"http://127.0.0.1:{agent_port}/health", timeout=10).json()
         assert agent_health["ticket_api"] == "ok"  # the agent found the API the same command started
     finally:
         honcho.send_signal(2)  # Ctrl+C
@@ -159,14 +161,3 @@ def test_the_local_run_command_starts_both_services_and_stops_both_on_ctrl_c(tmp
         with pytest.raises(httpx.TransportError):
             httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
 
-
-def _wait_for_json(url: str, process: subprocess.Popen, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"honcho exited with {process.returncode}: {process.stdout.read()}")
-        try:
-            return httpx.get(url, timeout=2).json()
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
