@@ -7,6 +7,7 @@ closes both at shutdown; requests reach it through web.deps.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,6 +19,8 @@ from agent.checkpoint import open_checkpointer
 from agent.models import ChatModels
 from agent.settings import AgentSettings, load_settings
 from web import chat, health, page
+
+logger = logging.getLogger("agent")
 
 
 def create_app(settings: AgentSettings | None = None, *, models: ChatModels | None = None) -> FastAPI:
@@ -32,6 +35,7 @@ def create_app(settings: AgentSettings | None = None, *, models: ChatModels | No
         async with open_checkpointer(chosen) as checkpointer:
             assistant = Assistant(chosen, models=models, checkpointer=checkpointer)
             app.state.assistant = assistant
+            log_start_up(assistant)
             try:
                 yield
             finally:
@@ -44,6 +48,19 @@ def create_app(settings: AgentSettings | None = None, *, models: ChatModels | No
     app.include_router(page.router)
     app.add_exception_handler(Exception, internal_error)
     return app
+
+
+def log_start_up(assistant: Assistant) -> None:
+    """Say which model answers and where tickets and conversations live, once, at start-up."""
+    info = assistant.model_info()
+    if info.get("language_model"):
+        logger.info("model: %s (router %s, specialists %s)", info["provider"], info["router_model"], info["specialist_model"])
+    else:
+        logger.info("model: offline. %s Set the Azure or OpenAI variables in ai_agent/.env to use a language model.",
+                    info.get("note", ""))
+    settings = assistant.settings
+    store = "PostgreSQL (AGENT_CHECKPOINT_URL)" if settings.checkpoint_url else str(settings.data_dir)
+    logger.info("ticket API: %s; conversations: %s", settings.ticket_system_url, store)
 
 
 async def internal_error(request: Request, error: Exception) -> JSONResponse:

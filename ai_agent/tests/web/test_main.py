@@ -54,6 +54,8 @@ def test_main_serves_the_agent_on_agent_port(ticket_api, subprocess_env, port, t
     finally:
         output = stop(process)
     assert "0.0.0.0:%d" % port in output  # listens on every interface, as a container needs
+    assert "model: offline. No language model is configured" in output  # says so at start-up
+    assert f"ticket API: {ticket_api.url}" in output
     assert "reloader" not in output.lower()
 
 
