@@ -96,8 +96,13 @@ class TicketClient:
         )
 
     async def get_ticket(self, ticket_id: int) -> dict[str, Any]:
+        ticket, _ = await self.read_ticket(ticket_id)
+        return ticket
+
+    async def read_ticket(self, ticket_id: int) -> tuple[dict[str, Any], str | None]:
+        """The ticket and its ETag, to send back as If-Match with a change based on what was read."""
         response, _ = await self._send("GET", f"{TICKETS_PATH}{ticket_id}/")
-        return response.json()
+        return response.json(), response.headers.get("ETag")
 
     async def list_tickets(self, params: dict[str, Any]) -> dict[str, Any]:
         response, _ = await self._send("GET", TICKETS_PATH, params=params)
@@ -108,14 +113,24 @@ class TicketClient:
         response, _ = await self._send("POST", TICKETS_PATH, json=body, headers={"Idempotency-Key": idempotency_key})
         return response.json()
 
-    async def update_ticket(self, ticket_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-        # Retrying a PATCH is safe: applying the same fields twice gives the same ticket.
-        response, _ = await self._send("PATCH", f"{TICKETS_PATH}{ticket_id}/", json=changes)
+    async def update_ticket(self, ticket_id: int, changes: dict[str, Any], *, if_match: str | None) -> dict[str, Any]:
+        """PATCH the ticket unless it changed since it was read (If-Match: a 412 writes nothing)."""
+        try:
+            response, _ = await self._send("PATCH", f"{TICKETS_PATH}{ticket_id}/", json=changes,
+                                           headers=_if_match(if_match))
+        except TicketApiError as error:
+            # A 412 on a *retry* may be our own earlier attempt, applied with its answer lost.
+            if error.status == 412 and error.attempts > 1:
+                current = await self.get_ticket(ticket_id)
+                if all(current.get(field) == value for field, value in changes.items()):
+                    return current
+            raise
         return response.json()
 
-    async def delete_ticket(self, ticket_id: int) -> None:
+    async def delete_ticket(self, ticket_id: int, *, if_match: str | None) -> None:
+        """DELETE the ticket unless it changed since it was read (If-Match)."""
         try:
-            await self._send("DELETE", f"{TICKETS_PATH}{ticket_id}/")
+            await self._send("DELETE", f"{TICKETS_PATH}{ticket_id}/", headers=_if_match(if_match))
         except TicketApiError as error:
             # A 404 on a *retry* means an earlier attempt deleted it and its answer was lost.
             if not (error.status == 404 and error.attempts > 1):
@@ -205,3 +220,7 @@ def _describe_transport_error(error: httpx.TransportError, attempts: int) -> str
     else:
         what = f"the connection broke ({type(error).__name__})"
     return f"{what}, {attempts} attempt{'s' if attempts != 1 else ''}"
+
+
+def _if_match(etag: str | None) -> dict[str, str]:
+    return {"If-Match": etag} if etag else {}

@@ -183,12 +183,13 @@ def _update_ticket(client: TicketClient) -> Callable[..., Awaitable[str]]:
         wanted = {field: value for field, value in wanted.items() if value is not None}
 
         async def action() -> str:
-            # Reading first gives a clean 404 and lets us report "old -> new" and skip no-op writes.
-            before = await client.get_ticket(ticket_id)
+            # Reading first gives a clean 404, lets us report "old -> new" and skip no-op writes, and its
+            # ETag makes the write fail (412) rather than overwrite a change made since.
+            before, etag = await client.read_ticket(ticket_id)
             changes = {field: value for field, value in wanted.items() if before.get(field) != value}
             if not changes:
                 return f"Nothing to change: ticket {format_ticket(before)} already has those values."
-            after = await client.update_ticket(ticket_id, changes)
+            after = await client.update_ticket(ticket_id, changes, if_match=etag)
             return f"Updated ticket #{ticket_id}: {describe_changes(before, after)}. Now: {format_ticket(after)}"
 
         shown = {"ticket_id": ticket_id, **{("status" if k == "resolution_status" else k): v for k, v in wanted.items()}}
@@ -207,8 +208,8 @@ def _delete_ticket(client: TicketClient) -> Callable[..., Awaitable[str]]:
             return f"Ticket {ticket_id} was not deleted: the person did not confirm deleting it."
 
         async def action() -> str:
-            before = await client.get_ticket(ticket_id)
-            await client.delete_ticket(ticket_id)
+            before, etag = await client.read_ticket(ticket_id)
+            await client.delete_ticket(ticket_id, if_match=etag)
             return f"Deleted ticket {format_ticket(before)}"
 
         return await _run("delete_ticket", {"ticket_id": ticket_id}, action, ticket_id=ticket_id)
@@ -289,6 +290,11 @@ def describe_api_error(error: TicketApiError, *, ticket_id: int | None = None, p
     if error.status == 422:
         about_status = isinstance(error.body, dict) and "resolution_status" in error.body
         return f"the ticket system refused the change: {_flatten(error.body)}" + (f" {WORKFLOW}" if about_status else "")
+    if error.status == 412:
+        return (
+            f"ticket {ticket_id} was changed by someone else after it was read, so nothing was written; "
+            "read it again and decide whether the change is still wanted."
+        )
     if error.status == 400:
         return f"the ticket system rejected the input: {_flatten(error.body)}"
     if error.status in (401, 403):

@@ -147,6 +147,59 @@ async def test_a_lost_delete_response_still_reports_the_deletion(
     assert f"Deleted ticket #{ticket['id']}" in run.answer and "does not exist" not in run.answer
 
 
+async def test_edits_send_if_match_from_the_ticket_they_read(
+    ticket_api, ticket_store, start_proxy, make_assistant, planned_model, step, run_agent
+):
+    ticket = ticket_store.create("Printer jam", "x")
+    read_before_update = httpx.get(f"{ticket_api.url}/api/tickets/{ticket['id']}/").headers["ETag"]
+    proxy = start_proxy(ticket_api.url)
+    model = planned_model([step("update", "Close it.", [("update_ticket", {"ticket_id": ticket["id"], "status": "CLOSED"})])])
+
+    await run_agent(make_assistant(proxy.url, model), "close it")
+    read_before_delete = httpx.get(f"{ticket_api.url}/api/tickets/{ticket['id']}/").headers["ETag"]
+    model = planned_model([step("delete", "Delete it.", [("delete_ticket", {"ticket_id": ticket["id"]})])])
+    await run_agent(make_assistant(proxy.url, model), "delete it", answers=["yes"])
+
+    writes = {method: headers.get("if-match") for method, _, headers in proxy.seen if method in ("PATCH", "DELETE")}
+    assert writes == {"PATCH": read_before_update, "DELETE": read_before_delete}
+    assert ticket_store.get(ticket["id"]) is None
+
+
+async def test_a_change_made_after_the_read_is_not_overwritten(
+    ticket_api, ticket_store, start_proxy, make_assistant, planned_model, step, run_agent
+):
+    ticket = ticket_store.create("Printer jam", "x")
+    url = f"{ticket_api.url}/api/tickets/{ticket['id']}/"
+
+    def colleague_renames_it_first(method, path, index):
+        if method == "PATCH":  # between the tool's read and its write
+            httpx.patch(url, json={"title": "Printer jam, floor 3"}).raise_for_status()
+
+    proxy = start_proxy(ticket_api.url, colleague_renames_it_first)
+    model = planned_model([step("update", "Rename it.", [("update_ticket", {"ticket_id": ticket["id"], "title": "Mine"})])])
+
+    run = await run_agent(make_assistant(proxy.url, model), "rename it")
+
+    assert ticket_store.get(ticket["id"])["title"] == "Printer jam, floor 3"
+    assert run.tools_ended == [ToolEndEvent("update_ticket", False)]
+    assert f"ticket {ticket['id']} was changed by someone else after it was read" in run.answer
+
+
+async def test_a_lost_update_response_still_reports_the_update(
+    ticket_api, ticket_store, start_proxy, make_assistant, planned_model, step, run_agent
+):
+    ticket = ticket_store.create("Printer jam", "x")
+    # The first PATCH is applied but its answer lost; the retry's If-Match is stale by then (412).
+    proxy = start_proxy(ticket_api.url, lambda method, path, index: "drop" if (method, index) == ("PATCH", 1) else None)
+    model = planned_model([step("update", "Resolve it.", [("update_ticket", {"ticket_id": ticket["id"], "status": "RESOLVED"})])])
+
+    run = await run_agent(make_assistant(proxy.url, model), "resolve it")
+
+    assert [method for method, _, _ in proxy.seen] == ["GET", "PATCH", "PATCH", "GET"]
+    assert ticket_store.get(ticket["id"])["resolution_status"] == "RESOLVED"
+    assert run.tools_ended == [ToolEndEvent("update_ticket", True)]
+
+
 async def test_bearer_token_is_sent_when_configured(start_ticket_api, make_assistant, planned_model, step, run_agent):
     api = start_ticket_api(TICKETS_API_TOKEN="s3cret-token")
     model = planned_model([step("get", "List.", [("list_tickets", {})])])
