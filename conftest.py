@@ -12,10 +12,13 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -41,6 +44,46 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class ThreadedServer:
+    """A test double: an http.server handler class served on a free loopback port from a thread."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """Base of the test doubles' handlers: HTTP/1.1, no request log, `read_body()`."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+
+def agent_environ(ticket_system_url: str, **overrides: str) -> dict[str, str]:
+    """The agent's settings as environment variables: offline model, no pause between words."""
+    return {
+        "TICKET_SYSTEM_URL": ticket_system_url,
+        "AGENT_LLM_PROVIDER": "offline",
+        "AGENT_OFFLINE_WORD_DELAY_MS": "0",
+        **overrides,
+    }
 
 
 def postgres_url_or_skip() -> str:
@@ -213,8 +256,8 @@ def start_agent_process(tmp_path_factory, subprocess_env) -> Iterator[Callable[.
 
     def start(ticket_system_url: str, **env: str) -> ServiceProcess:
         port = free_port()
-        variables = {"AGENT_PORT": str(port), "TICKET_SYSTEM_URL": ticket_system_url,
-                     "AGENT_OFFLINE_WORD_DELAY_MS": "0", **env}
+        # An empty provider lets the agent infer it: offline unless env names a model service.
+        variables = {"AGENT_PORT": str(port), **agent_environ(ticket_system_url, **{"AGENT_LLM_PROVIDER": "", **env})}
         service = ServiceProcess(
             url=f"http://127.0.0.1:{port}", port=port, env=subprocess_env(**variables),
             args=[sys.executable, "main.py"], cwd=AI_AGENT_DIR, health_path="/health",

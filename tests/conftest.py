@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, ServiceProcess, free_port
+from conftest import ROOT, ServiceProcess, agent_child_env, free_port
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 # Service name -> (folder, port inside the container, health path).
@@ -54,11 +54,12 @@ def image_environment(folder: str) -> dict[str, str]:
 def local_environment() -> dict[str, str]:
     """This machine's environment minus anything that would change what the services pick.
 
-    A developer's model keys or database URL must not leak into the stack under test, and the
-    virtual environment's programs (gunicorn, python) come first on the PATH, as in the image.
+    A developer's model keys, agent and database settings must not leak into the stack under
+    test, and the virtual environment's programs (gunicorn, python) come first on the PATH, as in
+    the image.
     """
-    prefixes = ("AZURE_OPENAI_", "OPENAI_", "AGENT_", "TICKET", "DJANGO_", "DATABASE_URL", "API_PORT")
-    env = {name: value for name, value in os.environ.items() if not name.startswith(prefixes)}
+    env = {name: value for name, value in agent_child_env().items()
+           if not name.startswith(("DJANGO_", "DATABASE_URL", "API_PORT"))}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 

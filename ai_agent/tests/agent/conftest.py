@@ -23,7 +23,6 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -38,6 +37,7 @@ from agent.assistant import Assistant, new_thread_id
 from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent, UsageEvent
 from agent.models import ChatModels
 from agent.settings import AgentSettings, load_settings
+from conftest import QuietHandler, ThreadedServer, agent_environ
 
 # --- scripted chat models ---------------------------------------------------------------------
 
@@ -154,16 +154,6 @@ def make_tool_call() -> Callable[..., dict[str, Any]]:
 
 
 # --- the assistant ---------------------------------------------------------------------------
-
-
-def agent_environ(ticket_system_url: str, **overrides: str) -> dict[str, str]:
-    """Settings as environment variables: offline provider, no word pause, quick retries."""
-    return {
-        "TICKET_SYSTEM_URL": ticket_system_url,
-        "AGENT_LLM_PROVIDER": "offline",
-        "AGENT_OFFLINE_WORD_DELAY_MS": "0",
-        **overrides,
-    }
 
 
 @pytest.fixture
@@ -283,38 +273,6 @@ def ticket_store(ticket_api) -> Iterator[TicketStore]:
     store.close()
 
 
-# --- small threaded HTTP servers -------------------------------------------------------------
-
-
-class _Server:
-    """A ThreadingHTTPServer on a free port in a daemon thread."""
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class _QuietHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-
 # --- fake chat-completions server ------------------------------------------------------------
 
 
@@ -347,7 +305,7 @@ class LlmReply:
 
 @dataclass
 class FakeLlm:
-    server: _Server
+    server: ThreadedServer
     requests: list[LlmRequest]
     sent_at: list[float]  # when the server wrote each text chunk (time.monotonic)
 
@@ -398,13 +356,13 @@ def _reply_chunks(model: str, reply: LlmReply) -> list[tuple[dict[str, Any], boo
 @pytest.fixture
 def start_fake_llm() -> Iterator[Callable[[Callable[[LlmRequest], LlmReply]], FakeLlm]]:
     """start_fake_llm(answer) where answer(request) -> LlmReply; records every request."""
-    servers: list[_Server] = []
+    servers: list[ThreadedServer] = []
 
     def start(answer: Callable[[LlmRequest], LlmReply]) -> FakeLlm:
         requests: list[LlmRequest] = []
         sent_at: list[float] = []
 
-        class Handler(_QuietHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 path, _, query = self.path.partition("?")
                 body = json.loads(self.read_body() or b"{}")
@@ -446,7 +404,7 @@ def start_fake_llm() -> Iterator[Callable[[Callable[[LlmRequest], LlmReply]], Fa
                 self.wfile.flush()
                 self.close_connection = True
 
-        server = _Server(Handler)
+        server = ThreadedServer(Handler)
         servers.append(server)
         return FakeLlm(server=server, requests=requests, sent_at=sent_at)
 
@@ -472,7 +430,7 @@ class Proxy:
     forwarding) or (status, retry_after) to choose the Retry-After value. `seen` lists (method, path, headers) of every request that arrived.
     """
 
-    server: _Server
+    server: ThreadedServer
     seen: list[tuple[str, str, dict[str, str]]]
 
     @property
@@ -482,14 +440,14 @@ class Proxy:
 
 @pytest.fixture
 def start_proxy() -> Iterator[Callable[..., Proxy]]:
-    servers: list[_Server] = []
+    servers: list[ThreadedServer] = []
 
     def start(target: str, faults: Callable[[str, str, int], Any] = lambda *_: None) -> Proxy:
         seen: list[tuple[str, str, dict[str, str]]] = []
         lock = threading.Lock()
         upstream = httpx.Client(base_url=target, timeout=30)
 
-        class Handler(_QuietHandler):
+        class Handler(QuietHandler):
             def _handle(self) -> None:
                 body = self.read_body()
                 with lock:
@@ -520,7 +478,7 @@ def start_proxy() -> Iterator[Callable[..., Proxy]]:
 
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle  # noqa: N815
 
-        server = _Server(Handler)
+        server = ThreadedServer(Handler)
         servers.append(server)
         return Proxy(server=server, seen=seen)
 

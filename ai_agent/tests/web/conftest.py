@@ -11,12 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -27,24 +25,9 @@ from agent.models import ChatModels
 from agent.settings import load_settings
 from main import SERVER_OPTIONS
 from web.app import create_app
+from conftest import QuietHandler, ThreadedServer, agent_environ, free_port
 
 FRAME_END = re.compile(r"\r\n\r\n|\n\n|\r\r")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def agent_environ(ticket_system_url: str, **overrides: str) -> dict[str, str]:
-    """The agent's settings as environment variables: offline model, no pause between words."""
-    return {
-        "AGENT_LLM_PROVIDER": "offline",
-        "TICKET_SYSTEM_URL": ticket_system_url,
-        "AGENT_OFFLINE_WORD_DELAY_MS": "0",
-        **overrides,
-    }
 
 
 # --- the agent app in a uvicorn server thread -------------------------------------------------
@@ -245,18 +228,18 @@ class FakeModelServer:
     status: int
     message: str
     paths: list[str] = field(default_factory=list)
-    httpd: ThreadingHTTPServer | None = None
+    server: ThreadedServer | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        return f"{self.server.url}/v1"
 
     def start(self) -> FakeModelServer:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.read_body()
                 fake.paths.append(self.path)
                 body = json.dumps({"error": {"message": fake.message, "type": "invalid_request_error",
                                              "code": "invalid_api_key"}}).encode()
@@ -266,17 +249,12 @@ class FakeModelServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = ThreadedServer(Handler)
         return self
 
     def stop(self) -> None:
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd.server_close()
+        if self.server:
+            self.server.stop()
 
 
 @pytest.fixture
@@ -306,27 +284,25 @@ class SlowProxy:
     target: str
     delay: float
     requests: list[tuple[float, str, str]] = field(default_factory=list)
-    httpd: ThreadingHTTPServer | None = None
+    server: ThreadedServer | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return self.server.url
 
     def start(self) -> SlowProxy:
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def forward(self) -> None:
                 proxy.requests.append((time.monotonic(), self.command, self.path))
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                body = self.read_body()
                 time.sleep(proxy.delay)
                 headers = {name: value for name, value in self.headers.items()
-                           if name.lower() in ("content-type", "authorization", "idempotency-key", "accept")}
+                           if name.lower() in ("content-type", "authorization", "idempotency-key", "accept", "if-match")}
                 answer = httpx.request(self.command, proxy.target + self.path, content=body, headers=headers)
                 self.send_response(answer.status_code)
-                for name in ("Content-Type", "Location", "Retry-After"):
+                for name in ("Content-Type", "Location", "Retry-After", "ETag"):
                     if name in answer.headers:
                         self.send_header(name, answer.headers[name])
                 self.send_header("Content-Length", str(len(answer.content)))
@@ -335,18 +311,12 @@ class SlowProxy:
 
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = forward
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = ThreadedServer(Handler)
         return self
 
     def stop(self) -> None:
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd.server_close()
+        if self.server:
+            self.server.stop()
 
 
 @pytest.fixture
