@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
@@ -31,6 +32,15 @@ THREAD_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 def new_thread_id() -> str:
     return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One request's part of a thread, checked and ready to run: its graph input is a new
+    message, or the resume of a paused run with the person's answer."""
+
+    thread_id: str
+    graph_input: Any
 
 
 class Assistant:
@@ -64,38 +74,51 @@ class Assistant:
             history_max_tokens=settings.history_max_tokens,
         )
 
-    async def stream(
+    async def start_turn(
         self, message: str | None = None, *, thread_id: str | None = None, confirm: str | None = None
-    ) -> AsyncIterator[AgentEvent]:
-        """Run one turn of a thread: a new message, or the answer ("yes"/"no") to its pending confirmation.
-
-        Yields answer tokens, ticket-tool events and, when a deletion needs the person's yes, a
-        ConfirmEvent, after which the run is paused until `confirm` answers it; last, a UsageEvent. thread_id None
-        starts a new thread; an unknown id starts a new thread under that id. Raises
-        ConfirmationError when a message arrives while a confirmation is pending, or a confirm
-        when none is; raises other errors on failure (describe_error turns them into a sentence).
-        Cancelling the consuming task cancels the graph run with it: LangGraph cancels its
-        running node tasks, so no tool call starts afterwards (tests/agent/test_cancellation.py).
-        """
-        thread_id = thread_id or new_thread_id()
-        config = self._config(thread_id)
-        pending = await self._pending(config)
+    ) -> Turn:
+        """A new message, or the answer ("yes"/"no") to the thread's pending confirmation, checked
+        against the thread's state (read once): ConfirmationError when a message arrives while a
+        confirmation is pending, or a confirm when none is. thread_id None starts a new thread; an
+        unknown id starts a new thread under that id."""
+        if thread_id is None:
+            if confirm is not None:
+                raise ConfirmationError("confirm needs the thread_id of the conversation that asked for it")
+            return Turn(new_thread_id(), {"messages": [HumanMessage(message or "")]})
+        pending = await self._pending(self._config(thread_id))
         if confirm is not None:
             if pending is None:
                 raise ConfirmationError(f"thread {thread_id} has no pending confirmation to answer")
-            graph_input: Any = Command(resume=resume_value(pending.value, confirm))
-        elif pending is not None:
+            return Turn(thread_id, Command(resume=resume_value(pending.value, confirm)))
+        if pending is not None:
             raise ConfirmationError(
-                f"thread {thread_id} is waiting for a confirmation ({pending.value.get('prompt')}): "
-                "answer it with confirm=yes or confirm=no first"
+                f"thread {thread_id} is waiting for an answer to {pending.value.get('prompt')!r}: "
+                "send confirm=yes or confirm=no with this thread_id before a new message"
             )
-        else:
-            graph_input = {"messages": [HumanMessage(message or "")]}
+        return Turn(thread_id, {"messages": [HumanMessage(message or "")]})
+
+    async def stream(
+        self, message: str | None = None, *, thread_id: str | None = None, confirm: str | None = None
+    ) -> AsyncIterator[AgentEvent]:
+        """start_turn(...), then run(...) it: the whole turn in one call."""
+        async for event in self.run(await self.start_turn(message, thread_id=thread_id, confirm=confirm)):
+            yield event
+
+    async def run(self, turn: Turn) -> AsyncIterator[AgentEvent]:
+        """Run one turn of a thread (from start_turn).
+
+        Yields answer tokens, ticket-tool events and, when a deletion needs the person's yes, a
+        ConfirmEvent, after which the run is paused until a `confirm` turn answers it; last, a
+        UsageEvent. Raises on failure (describe_error turns it into a sentence). Cancelling the
+        consuming task cancels the graph run with it: LangGraph cancels its running node tasks,
+        so no tool call starts afterwards (tests/agent/test_cancellation.py).
+        """
+        config = self._config(turn.thread_id)
         answer = _AnswerTokens()
         usage = UsageCounter()
         config["callbacks"] = [usage]  # reaches every model call of the run, subgraphs included
         stream = self._graph.astream(
-            graph_input,
+            turn.graph_input,
             config,
             stream_mode=["messages", "custom", "updates"],
             subgraphs=True,  # without it, events from inside the specialist subgraphs are dropped
@@ -110,13 +133,8 @@ class Assistant:
             elif mode == "updates" and not namespace and "__interrupt__" in data:
                 # A paused subgraph's interrupt also reaches the root namespace: report it once.
                 for question in data["__interrupt__"]:
-                    yield _confirm_event(thread_id, question)
+                    yield _confirm_event(turn.thread_id, question)
         yield usage.event()
-
-    async def pending_confirmation(self, thread_id: str) -> ConfirmEvent | None:
-        """The question a paused run of this thread waits on, if any."""
-        pending = await self._pending(self._config(thread_id))
-        return _confirm_event(thread_id, pending) if pending else None
 
     async def _pending(self, config: dict[str, Any]) -> Interrupt | None:
         snapshot = await self._graph.aget_state(config)

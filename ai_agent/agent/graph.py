@@ -16,13 +16,13 @@ be resolved into a ticket id. The delete specialist asks the person before every
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
-
-from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import BaseTool
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
@@ -38,13 +38,16 @@ NO_REPORT = "The specialist finished without reporting anything."
 # The specialist whose tool calls wait for the person's confirmation.
 CONFIRMED_SPECIALIST = "delete"
 
+# A node run between a specialist's model and its tools (confirmation.confirm_deletes_node).
+Guard = Callable[[SpecialistState], Awaitable[dict[str, Any]]]
+
 
 def build_graph(
     router_model: BaseChatModel,
     specialist_model: BaseChatModel,
     tools: dict[str, BaseTool],
     *,
-    confirm_deletes: Any,
+    confirm_deletes: Guard,
     checkpointer: BaseCheckpointSaver,
     history_max_tokens: int,
 ) -> CompiledStateGraph:
@@ -63,7 +66,7 @@ def build_graph(
 
 
 def build_specialist(
-    name: str, model: BaseChatModel, tools: list[BaseTool], guard: Any = None
+    name: str, model: BaseChatModel, tools: list[BaseTool], guard: Guard | None = None
 ) -> CompiledStateGraph:
     """model -> [guard ->] tools -> model ... until the model answers without tool calls."""
     bound = model.bind_tools(tools)

@@ -20,10 +20,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from sse_starlette import EventSourceResponse
 
-from agent.assistant import THREAD_ID, Assistant, new_thread_id
-from agent.confirmation import ANSWERS
+from agent.assistant import THREAD_ID, Assistant, Turn
+from agent.confirmation import ANSWERS, ConfirmationError
 from web.deps import AssistantDep
-from web.sse import SEPARATOR, EventSource, Turn, chat_frames
+from web.sse import SEPARATOR, EventSource, chat_frames
 
 MAX_MESSAGE_CHARS = 8_000
 # A JSON body carrying the longest allowed message (even fully \u-escaped) fits in 64 KiB;
@@ -72,23 +72,17 @@ async def checked_turn(assistant: Assistant, fields: dict[str, Any]) -> Turn:
     confirm = fields.get("confirm")
     if confirm is None:
         message = checked_message(fields.get("message"))
+    else:
+        confirm = checked_confirm(confirm)
+        if fields.get("message") is not None:
+            raise HTTPException(400, "send either a message or confirm, not both")
         if thread_id is None:
-            return Turn(thread_id=new_thread_id(), message=message)
-        pending = await assistant.pending_confirmation(thread_id)
-        if pending is not None:
-            raise HTTPException(
-                409, f"thread {thread_id} is waiting for an answer to {pending.prompt!r}: "
-                "send confirm=yes or confirm=no with this thread_id before a new message",
-            )
-        return Turn(thread_id=thread_id, message=message)
-    answer = checked_confirm(confirm)
-    if fields.get("message") is not None:
-        raise HTTPException(400, "send either a message or confirm, not both")
-    if thread_id is None:
-        raise HTTPException(400, "confirm needs the thread_id of the conversation that asked for it")
-    if await assistant.pending_confirmation(thread_id) is None:
-        raise HTTPException(409, f"thread {thread_id} has no pending confirmation to answer")
-    return Turn(thread_id=thread_id, confirm=answer)
+            raise HTTPException(400, "confirm needs the thread_id of the conversation that asked for it")
+        message = None
+    try:
+        return await assistant.start_turn(message, thread_id=thread_id, confirm=confirm)
+    except ConfirmationError as error:  # the thread waits for an answer, or for none
+        raise HTTPException(409, str(error)) from None
 
 
 def checked_thread_id(thread_id: Any) -> str | None:

@@ -32,7 +32,7 @@ class _Finished:
 
 
 class AgentRun:
-    """Runs `start()` (an Assistant.stream(...) call) in a task and relays its events."""
+    """Runs `start()` (an Assistant.run(...) call) in a task and relays its events."""
 
     def __init__(self, start: Callable[[], AsyncIterator[AgentEvent]]) -> None:
         self._queue: asyncio.Queue[AgentEvent | _Finished] = asyncio.Queue(QUEUE_SIZE)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sse_starlette import ServerSentEvent
 
+from agent.assistant import Turn
 from agent.errors import describe_error
 from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent, UsageEvent
 from web.runs import AgentRun
@@ -36,21 +36,10 @@ SEPARATOR = "\n"
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Turn:
-    """One request's part of a thread: a new message, or the answer to a pending confirmation."""
-
-    thread_id: str
-    message: str | None = None
-    confirm: str | None = None
-
-
 class EventSource(Protocol):
     """What the stream needs from agent.assistant.Assistant."""
 
-    def stream(
-        self, message: str | None = None, *, thread_id: str | None = None, confirm: str | None = None
-    ) -> AsyncIterator[AgentEvent]: ...
+    def run(self, turn: Turn) -> AsyncIterator[AgentEvent]: ...
 
 
 async def chat_frames(source: EventSource, turn: Turn) -> AsyncGenerator[ServerSentEvent, None]:
@@ -60,7 +49,7 @@ async def chat_frames(source: EventSource, turn: Turn) -> AsyncGenerator[ServerS
     `finally` then stops the run (see web/runs.py) before the response ends.
     """
     yield ServerSentEvent(retry=RETRY_MS, sep=SEPARATOR)
-    run = AgentRun(lambda: source.stream(turn.message, thread_id=turn.thread_id, confirm=turn.confirm))
+    run = AgentRun(lambda: source.run(turn))
     usage: UsageEvent | None = None
     try:
         async for event in run.events():
