@@ -79,6 +79,14 @@ class TicketFilter(filters.FilterSet):
         model = Ticket
         fields: list[str] = []
 
+    def get_form_class(self):
+        # django-filter builds a new form class, and a form field for every filter, on each request;
+        # they depend only on this class, so they are built once.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def title_contains(self, queryset, name, value):
         match = search.contains_all(queryset, [value], ("title",))
         self.request.match_count = match.count

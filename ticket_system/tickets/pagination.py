@@ -1,4 +1,5 @@
-from django.core.exceptions import EmptyResultSet
+from collections.abc import Hashable
+
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.utils.functional import cached_property
@@ -15,19 +16,22 @@ class KnownCountPaginator(Paginator):
     """Django's paginator, told the count when it is already known instead of running COUNT(*),
     and otherwise counting each distinct list once per state of the tickets table."""
 
-    def __init__(self, object_list, per_page, known_count: int | None = None):
+    def __init__(self, object_list, per_page, known_count: int | None, list_key: Hashable):
         super().__init__(object_list, per_page)
         self.known_count = known_count
+        self.list_key = list_key
 
     @cached_property
     def count(self) -> int:
         if self.known_count is not None:
             return self.known_count
-        try:
-            sql, params = self.object_list.query.sql_with_params()
-        except EmptyResultSet:  # e.g. `id__in=` with no ids: nothing to count, Django knows it
-            return super().count
-        return counts.cached(("list", sql, tuple(params)), lambda: Paginator.count.func(self))
+        return counts.cached(("list", self.list_key), lambda: Paginator.count.func(self))
+
+
+def list_key(request) -> tuple:
+    """The query parameters that choose which tickets are listed: equal keys, equal lists."""
+    return tuple(sorted((name, tuple(values)) for name, values in request.query_params.lists()
+                        if name not in NOT_NARROWING))
 
 
 def known_count(request) -> int | None:
@@ -55,10 +59,11 @@ class TicketPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.known_count = known_count(request)
+        self.list_key = list_key(request)
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, queryset, page_size) -> KnownCountPaginator:
-        return KnownCountPaginator(queryset, page_size, known_count=self.known_count)
+        return KnownCountPaginator(queryset, page_size, self.known_count, self.list_key)
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

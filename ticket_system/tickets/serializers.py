@@ -1,4 +1,5 @@
 from collections.abc import Mapping
+from datetime import datetime, timezone
 
 from rest_framework import serializers
 
@@ -35,6 +36,12 @@ class StatusField(serializers.ChoiceField):
         return value
 
 
+def iso_8601(moment: datetime) -> str:
+    """As DRF's DateTimeField writes it with USE_TZ and TIME_ZONE = "UTC": UTC, 'Z' suffix."""
+    text = moment.astimezone(timezone.utc).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 class TicketSerializer(serializers.ModelSerializer):
     title = StrictCharField(max_length=255)
     description = StrictCharField(max_length=20_000)
@@ -44,6 +51,18 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = ["id", "title", "description", "created", "updated", "resolution_status"]
         read_only_fields = ["id", "created", "updated"]
+
+    def to_representation(self, ticket: Ticket) -> dict:
+        # The same JSON as DRF's field-by-field representation (a test compares the two), built
+        # directly: walking six field objects per ticket was a fifth of a list request's time.
+        return {
+            "id": ticket.id,
+            "title": ticket.title,
+            "description": ticket.description,
+            "created": iso_8601(ticket.created),
+            "updated": iso_8601(ticket.updated),
+            "resolution_status": ticket.resolution_status,
+        }
 
     def to_internal_value(self, data):
         errors = {}

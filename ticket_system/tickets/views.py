@@ -88,11 +88,12 @@ class TicketViewSet(viewsets.ModelViewSet):
         writing = self.request.method in ("PUT", "PATCH", "DELETE")
         if writing:
             queryset = queryset.select_for_update()
-        ticket = None
-        if lookup.isdigit() and int(lookup) <= LARGEST_ID:
-            ticket = queryset.filter(pk=int(lookup)).first()
-        if ticket is None:
-            raise exceptions.NotFound(f"Ticket with id '{lookup}' was not found.")
+        try:
+            if not (lookup.isdigit() and int(lookup) <= LARGEST_ID):
+                raise Ticket.DoesNotExist
+            ticket = queryset.get(pk=int(lookup))
+        except Ticket.DoesNotExist:
+            raise exceptions.NotFound(f"Ticket with id '{lookup}' was not found.") from None
         if writing:
             etags.check_if_match(self.request.headers.get("If-Match"), etags.etag_for(self.get_serializer(ticket).data))
         return ticket
