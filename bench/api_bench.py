@@ -5,8 +5,8 @@
 2. `manage.py migrate` and `manage.py loaddemo --count N`.
 3. The SQL time of each scenario's queries, run directly (sql_timings.py, no HTTP).
 4. The API under gunicorn (the production server, gunicorn.conf.py) and, as a floor, a bare Django
-   JSON view under the same server and settings; driver.py, a separate process, loads each
-   scenario for --seconds.
+   JSON view under the same server and settings; driver.py runs wrk, a separate C process, on
+   each scenario for --seconds.
 5. A markdown table on stdout; JSON and markdown in bench/results/ (git-ignored).
 """
 
@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import runpy
 import secrets
 import shutil
 import subprocess
@@ -42,6 +43,12 @@ P50_TARGET_MS = {
     "search, rare word": 15, "search, common word": 100, "title__icontains": 50,
 }
 GET_ONE_SHARE_OF_FLOOR = 0.6
+
+
+def server_defaults() -> tuple[int, int]:
+    """The workers and threads that gunicorn.conf.py gives the production server on this machine."""
+    config = runpy.run_path(str(TICKET_SYSTEM_DIR / "gunicorn.conf.py"))
+    return config["workers"], config["threads"]
 
 
 @contextmanager
@@ -119,7 +126,7 @@ def gunicorn(env: dict[str, str], workers: int, threads: int, log: Path):
         process.wait(timeout=30)
 
 
-def drive(url: str, scenario: str, connections: int, seconds: float, warmup: float, max_id: int) -> dict:
+def drive(url: str, scenario: str, connections: int, seconds: int, warmup: int, max_id: int) -> dict:
     result = subprocess.run(
         [sys.executable, str(BENCH_DIR / "driver.py"), url, scenario, "--connections", str(connections),
          "--seconds", str(seconds), "--warmup", str(warmup), "--max-id", str(max_id)],
@@ -160,12 +167,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1_000_000, help="tickets to load (default 1,000,000)")
     parser.add_argument("--database-url", help="a PostgreSQL server URL; a fresh database is created on it")
-    parser.add_argument("--seconds", type=float, default=10, help="load time per scenario (default 10)")
-    parser.add_argument("--warmup", type=float, default=2, help="unmeasured warm-up per scenario (default 2)")
+    parser.add_argument("--seconds", type=int, default=10, help="whole seconds of load per scenario (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="unmeasured warm-up seconds per scenario (default 2)")
     parser.add_argument("--connections", type=int, default=8, help="connections for reads and PATCH (default 8)")
     parser.add_argument("--post-connections", type=int, default=16, help="connections for POST (default 16)")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS") or 2))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS") or 4))
+    workers, threads = server_defaults()
+    parser.add_argument("--workers", type=int, default=workers, help=f"gunicorn workers (default here: {workers})")
+    parser.add_argument("--threads", type=int, default=threads, help=f"threads per worker (default here: {threads})")
     args = parser.parse_args()
 
     RESULTS_DIR.mkdir(exist_ok=True)
