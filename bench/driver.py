@@ -32,7 +32,7 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "GET one": ("GET", "/api/tickets/{id}/"),
     "PATCH one": ("PATCH", "/api/tickets/{id}/"),
     "POST": ("POST", "/api/tickets/"),
-    "bare Django floor": ("GET", "/floor/"),
+    "bare Django floor": ("GET", "/floor/{id}/"),
 }
 
 

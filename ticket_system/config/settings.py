@@ -153,6 +153,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["tickets.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tickets.negotiation.PlainAcceptNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": ["tickets.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["tickets.authentication.HasApiToken"],
     "UNAUTHENTICATED_USER": None,
