@@ -29,7 +29,7 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "ordering by title": ("GET", "/api/tickets/?ordering=title"),
     "title__icontains": ("GET", "/api/tickets/?title__icontains=vpn"),
     "created__gte last month": ("GET", f"/api/tickets/?created__gte={LAST_MONTH}"),
-    "bare Django floor": ("GET", "/floor/{id}/"),  # served by floor_urls.py
+    "bare Django floor": ("GET", "/floor/{id}/"),  # floor_urls.py; measured in turns with GET one
     "GET one": ("GET", "/api/tickets/{id}/"),
     "PATCH one": ("PATCH", "/api/tickets/{id}/"),
     "POST": ("POST", "/api/tickets/"),

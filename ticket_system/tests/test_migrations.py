@@ -74,3 +74,22 @@ def test_migrations_apply_backwards_to_zero_and_forwards_again(manage):
     assert empty["counts"] == {"OPEN": 0, "RESOLVED": 0, "CLOSED": 0}
     manage("loaddemo", "--count", "300")
     assert state(manage) == loaded
+
+
+TRIGRAM_OPTIONS = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname IN "
+                   "('ticket_title_trgm_idx', 'ticket_description_trgm_idx') ORDER BY relname")
+    print(json.dumps(cursor.fetchall()))
+"""
+
+
+@pytest.mark.parametrize("manage", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_postgresql_trigram_indexes_take_new_rows_at_once(manage):
+    """Migration 0005: no GIN pending list that every search would read through after inserts."""
+    manage("migrate", "--noinput")
+
+    options = json.loads(manage("shell", "-c", "import json\n" + TRIGRAM_OPTIONS).strip().splitlines()[-1])
+
+    assert options == [["ticket_description_trgm_idx", ["fastupdate=off"]], ["ticket_title_trgm_idx", ["fastupdate=off"]]]
