@@ -204,8 +204,8 @@ def start_ticket_api(tmp_path_factory) -> Iterator[Callable[..., ServiceProcess]
             url=f"http://127.0.0.1:{port}",
             port=port,
             env=env,
-            args=[sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                  "--workers", "2", "--threads", "4", "--timeout", "60"],
+            # The production server settings (gunicorn.conf.py), but for the port.
+            args=[sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"],
             cwd=TICKET_SYSTEM_DIR,
             health_path="/api/health/",
             log_path=data_dir / "gunicorn.log",
