@@ -61,3 +61,16 @@ def test_a_repeated_search_does_not_count_again(api_client, list_url, make_ticke
         assert count(api_client, list_url, {"search": "printer ja"}) == 3
 
     assert not [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
+
+
+def test_lists_that_differ_only_in_a_value_are_counted_apart(api_client, list_url, make_ticket):
+    """Counts are kept per list (its narrowing query parameters); paging and order share one."""
+    tickets = [make_ticket(title=f"Printer {n}", description="Jammed.") for n in range(3)]
+    first, second = tickets[0].id, tickets[1].id
+
+    assert count(api_client, list_url, {"id__in": f"{first}"}) == 1
+    assert count(api_client, list_url, {"id__in": f"{first},{second}"}) == 2
+    assert count(api_client, list_url, {"title__icontains": "printer 1"}) == 1
+    assert count(api_client, list_url, {"title__icontains": "printer"}) == 3
+    assert count(api_client, list_url, {"search": "printer 2"}) == 1
+    assert count(api_client, list_url, {"search": "printer", "ordering": "title", "page_size": 1}) == 3
