@@ -23,7 +23,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -184,35 +184,41 @@ async def make_assistant(agent_settings) -> AsyncIterator[Callable[..., Assistan
         await assistant.aclose()
 
 
+EventT = TypeVar("EventT", bound=AgentEvent)
+
+
 @dataclass
 class Run:
     events: list[AgentEvent]
     thread_id: str = ""
 
+    def of_kind(self, kind: type[EventT]) -> list[EventT]:
+        return [event for event in self.events if isinstance(event, kind)]
+
     @property
     def answer(self) -> str:
-        return "".join(e.delta for e in self.events if isinstance(e, TokenEvent))
-
-    @property
-    def tools_started(self) -> list[ToolStartEvent]:
-        return [e for e in self.events if isinstance(e, ToolStartEvent)]
-
-    @property
-    def tools_ended(self) -> list[ToolEndEvent]:
-        return [e for e in self.events if isinstance(e, ToolEndEvent)]
+        return "".join(self.tokens)
 
     @property
     def tokens(self) -> list[str]:
-        return [e.delta for e in self.events if isinstance(e, TokenEvent)]
+        return [event.delta for event in self.of_kind(TokenEvent)]
+
+    @property
+    def tools_started(self) -> list[ToolStartEvent]:
+        return self.of_kind(ToolStartEvent)
+
+    @property
+    def tools_ended(self) -> list[ToolEndEvent]:
+        return self.of_kind(ToolEndEvent)
 
     @property
     def confirmations(self) -> list[ConfirmEvent]:
-        return [e for e in self.events if isinstance(e, ConfirmEvent)]
+        return self.of_kind(ConfirmEvent)
 
     @property
     def usage(self) -> list[UsageEvent]:
         """One per turn (a confirmation's answer is a turn of its own)."""
-        return [e for e in self.events if isinstance(e, UsageEvent)]
+        return self.of_kind(UsageEvent)
 
 
 @pytest.fixture
