@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from . import numbers, selectors, services, workflow
+from . import digits, selectors, services, workflow
 from .models import Status, Ticket
 
 
@@ -43,7 +43,7 @@ class TicketAdmin(admin.ModelAdmin):
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Ticket | None:
         # Tickets are only ever addressed by id. A POST (save, delete) locks the row for the
         # admin's transaction, so the form's workflow check sees the status the write replaces.
-        ticket_id = numbers.whole_number(object_id)
+        ticket_id = digits.whole_number(object_id)
         if ticket_id is None:
             return None
         return selectors.ticket_for_update(ticket_id) if request.method == "POST" else selectors.ticket(ticket_id)

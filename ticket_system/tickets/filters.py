@@ -7,7 +7,7 @@ from django_filters import rest_framework as filters
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
-from . import numbers, search
+from . import digits, search
 from .models import Status, Ticket
 
 STATUS_CHOICE_ERROR = "'%(value)s' is not a ticket status: use one of OPEN, RESOLVED, CLOSED."
@@ -52,12 +52,12 @@ class IdFormField(forms.IntegerField):
     """A ticket id: ASCII digits within the database's range (forms.IntegerField also takes other
     scripts' digits, a sign and a decimal point)."""
 
-    default_error_messages = {"invalid": f"Enter a whole number from 0 to {numbers.LARGEST_ID} in ASCII digits."}
+    default_error_messages = {"invalid": f"Enter a whole number from 0 to {digits.LARGEST_ID} in ASCII digits."}
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        number = numbers.whole_number(str(value).strip())
+        number = digits.whole_number(str(value).strip())
         if number is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number

@@ -5,7 +5,7 @@ from django.db.models import Sum
 from django.utils.functional import cached_property
 from rest_framework import exceptions, pagination
 
-from . import counts, numbers
+from . import counts, digits
 from .models import Status, StatusCount
 
 # Query parameters that do not change which tickets are listed.
@@ -73,7 +73,7 @@ class TicketPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        size = numbers.whole_number(raw)
+        size = digits.whole_number(raw)
         if size is None or not 1 <= size <= self.max_page_size:
             raise exceptions.ValidationError(
                 {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}, got '{raw}'."]}
@@ -84,7 +84,7 @@ class TicketPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_query_param, "1")
         if raw in self.last_page_strings:
             return paginator.num_pages
-        number = numbers.whole_number(raw)
+        number = digits.whole_number(raw)
         if number is None or number < 1:
             raise exceptions.ValidationError({"page": [f"Must be a page number from 1, or 'last', got '{raw}'."]})
         return number

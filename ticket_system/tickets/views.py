@@ -5,7 +5,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import etags, idempotency, numbers, selectors, services
+from . import digits, etags, idempotency, selectors, services
 from .filters import StrictOrderingFilter, TicketFilter, WordSearchFilter
 from .models import Ticket
 from .serializers import TicketSerializer
@@ -65,7 +65,7 @@ class TicketViewSet(viewsets.ModelViewSet):
     search_fields = ["title", "description"]
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created", "-id"]
-    lookup_value_regex = "[^/]+"  # any id reaches get_object, which answers 404 for non-numeric ones
+    lookup_value_regex = "[^/]+"  # any id reaches get_object: 404 unless ASCII digits of an existing ticket
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -86,7 +86,7 @@ class TicketViewSet(viewsets.ModelViewSet):
     def get_object(self) -> Ticket:
         """The ticket in the URL; for writes, locked until the transaction ends and checked against
         the request's preconditions, so a concurrent change can never be silently overwritten."""
-        ticket_id = numbers.whole_number(self.kwargs["pk"])
+        ticket_id = digits.whole_number(self.kwargs["pk"])
         writing = self.request.method in WRITE_METHODS
         ticket = None
         if ticket_id is not None:
