@@ -190,3 +190,56 @@ def test_mark_closed_does_not_skip_an_already_closed_ticket(admin_client, make_t
 
     assert statuses_of(tickets) == ["CLOSED", "CLOSED"]
     assert constants.WARNING not in messages_of(response)
+
+
+def test_saving_the_change_form_without_changes_saves_nothing(admin_client, make_ticket, row_state):
+    ticket = make_ticket(title="As it was", description="d", updated=timezone.now() - timedelta(days=3))
+    before = row_state(ticket.pk)
+
+    response = admin_client.post(change_url(ticket), {
+        "title": "As it was", "description": "d", "resolution_status": "OPEN"})
+
+    assert response.status_code == 302
+    assert row_state(ticket.pk) == before  # not even `updated` moves
+
+
+def test_the_add_form_creates_a_ticket(admin_client):
+    response = admin_client.post(reverse("admin:tickets_ticket_add"), {
+        "title": "Added in admin", "description": "d", "resolution_status": "RESOLVED"})
+
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert (ticket.title, ticket.resolution_status) == ("Added in admin", "RESOLVED")
+    assert ticket.updated == ticket.created
+    [added] = messages_of(response)[constants.SUCCESS]
+    assert f"#{ticket.pk} Added in admin" in added  # the admin names the ticket the service created
+
+
+def test_the_delete_view_deletes_the_ticket(admin_client, make_ticket, row_state):
+    ticket, other = make_ticket(), make_ticket()
+
+    response = admin_client.post(reverse("admin:tickets_ticket_delete", args=[ticket.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert row_state(ticket.pk) is None and row_state(other.pk) is not None
+
+
+def test_the_delete_selected_action_deletes_only_the_selected_tickets(admin_client, make_ticket, row_state):
+    selected, kept = [make_ticket(), make_ticket()], make_ticket()
+
+    response = admin_client.post(CHANGELIST, {
+        "action": "delete_selected", "_selected_action": [ticket.pk for ticket in selected], "post": "yes"})
+
+    assert response.status_code == 302
+    assert [row_state(ticket.pk) for ticket in selected] == [None, None]
+    assert row_state(kept.pk) is not None
+
+
+@pytest.mark.parametrize("object_id", ["²", "١", "abc"])
+def test_a_change_form_for_an_id_that_is_not_ascii_digits_says_it_does_not_exist(admin_client, make_ticket,
+                                                                                 object_id):
+    make_ticket()
+
+    response = admin_client.get(f"{CHANGELIST}{object_id}/change/")
+
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")

@@ -108,7 +108,7 @@ def test_default_order_is_newest_first_then_highest_id(api_client, list_url, mak
     assert ids_of(response) == [newest.pk, tie_high.pk, tie_low.pk, older.pk]
 
 
-@pytest.mark.parametrize("page_size", ["0", "201", "-1", "abc", "1.5"])
+@pytest.mark.parametrize("page_size", ["0", "201", "-1", "abc", "1.5", "²", "٣", "５", "+5", "9" * 5000])
 def test_a_page_size_outside_1_to_200_is_a_400_naming_it(api_client, list_url, make_ticket, assert_param_error,
                                                           page_size):
     make_ticket()
@@ -125,11 +125,18 @@ def test_a_page_past_the_end_is_a_404(api_client, list_url, forty_five_ids, asse
     assert_detail_error(response, 404)
 
 
+def test_page_last_is_the_last_page(api_client, list_url, forty_five_ids):
+    response = api_client.get(list_url, {"page": "last"})
+
+    assert response.status_code == 200, response.content
+    assert ids_of(response) == forty_five_ids[40:]
+
+
 def test_page_two_of_an_empty_list_is_a_404(api_client, list_url, assert_detail_error):
     assert_detail_error(api_client.get(list_url, {"page": 2}), 404)
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5"])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "²", "٣", "①", "１", "+1", "9" * 5000])
 def test_a_page_that_is_not_a_positive_number_is_a_400_naming_it(api_client, list_url, make_ticket,
                                                                  assert_param_error, page):
     make_ticket()

@@ -4,7 +4,9 @@ import pytest
 
 from tickets.models import Ticket
 
-MISSING_IDS = ["123", "abc", "0", "-1", "1.5", "1e3", "99999999999999999999", "x_y-z"]
+# "²" and "①" pass str.isdigit() but not int(); "١٢" (Arabic-Indic) and "１２" (fullwidth) pass both.
+MISSING_IDS = ["123", "abc", "0", "-1", "1.5", "1e3", "99999999999999999999", "x_y-z", "²", "①", "١٢", "１２", "+1",
+               " 1"]
 METHODS = ["GET", "PUT", "PATCH", "DELETE"]
 VALID = {"title": "t", "description": "d", "resolution_status": "OPEN"}
 
@@ -23,6 +25,26 @@ def test_a_missing_ticket_is_a_404_naming_the_id(api_client, make_ticket, detail
     assert response.json() == {"detail": f"Ticket with id '{ticket_id}' was not found."}
     assert row_state(existing.pk) == before
     assert Ticket.objects.count() == 1
+
+
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC_DIGITS, FULLWIDTH_DIGITS], ids=["arabic-indic", "fullwidth"])
+@pytest.mark.parametrize("method", METHODS)
+def test_an_existing_id_in_other_digits_is_a_404(api_client, make_ticket, detail_url, row_state, method, digits):
+    # int() reads these as the ticket's id; the API takes ids in ASCII digits only.
+    ticket = make_ticket()
+    before = row_state(ticket.pk)
+    written = str(ticket.pk).translate(digits)
+
+    response = api_client.generic(method, detail_url(written), '{"title": "t", "description": "d", '
+                                  '"resolution_status": "CLOSED"}', content_type="application/json")
+
+    assert response.status_code == 404, response.content
+    assert response.json() == {"detail": f"Ticket with id '{written}' was not found."}
+    assert row_state(ticket.pk) == before
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH"])

@@ -7,10 +7,9 @@ from django_filters import rest_framework as filters
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
-from . import search
+from . import digits, search
 from .models import Status, Ticket
 
-LARGEST_ID = 2**63 - 1  # the database's integer range; larger numbers cannot be any ticket's id
 STATUS_CHOICE_ERROR = "'%(value)s' is not a ticket status: use one of OPEN, RESOLVED, CLOSED."
 
 
@@ -49,11 +48,23 @@ class UtcDateTimeFilter(filters.DateTimeFilter):
     field_class = UtcDateTimeField
 
 
-class IdFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+class IdFormField(forms.IntegerField):
+    """A ticket id: ASCII digits within the database's range (forms.IntegerField also takes other
+    scripts' digits, a sign and a decimal point)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=0, max_value=LARGEST_ID, **kwargs)
+    default_error_messages = {"invalid": f"Enter a whole number from 0 to {digits.LARGEST_ID} in ASCII digits."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = digits.whole_number(str(value).strip())
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = IdFormField
 
 
 class IdInFilter(filters.BaseInFilter, IdFilter):

@@ -1,5 +1,4 @@
-from django.db import connections, models
-from django.db.models.sql import Query
+from django.db import models
 from django.utils import timezone
 
 
@@ -9,26 +8,6 @@ class Status(models.TextChoices):
     CLOSED = "CLOSED", "Closed"
 
 
-class TicketManager(models.Manager):
-    def by_id(self, ticket_id: int) -> "Ticket | None":
-        """One ticket by id, or None: one SELECT, its values converted by Django's compiler and the
-        Ticket built as Django's own query iterators do it. Compiling `filter(pk=...)` each time took
-        about 0.2 ms, a third of a whole GET of one ticket, and `raw()` half that (bench/README.md,
-        "Lean read path"). It reads every ticket, as TicketViewSet.get_queryset() does: a filter
-        added there (soft delete, per-user access) must be added here too."""
-        meta, connection = self.model._meta, connections[self.db]
-        fields = meta.concrete_fields
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns} FROM {meta.db_table} WHERE {meta.pk.column} = %s", [ticket_id])
-            rows = cursor.fetchall()
-        compiler = connection.ops.compiler("SQLCompiler")(Query(self.model), connection, self.db)
-        converters = compiler.get_converters([field.get_col(meta.db_table) for field in fields])
-        for values in compiler.apply_converters(rows, converters):
-            return self.model.from_db(self.db, [field.attname for field in fields], values)
-        return None
-
-
 class Ticket(models.Model):
     title = models.CharField(max_length=255)
     description = models.TextField(max_length=20_000)
@@ -36,8 +15,6 @@ class Ticket(models.Model):
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now, editable=False)
     resolution_status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-
-    objects = TicketManager()
 
     class Meta:
         ordering = ["-created", "-id"]

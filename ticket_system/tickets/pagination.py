@@ -5,7 +5,7 @@ from django.db.models import Sum
 from django.utils.functional import cached_property
 from rest_framework import exceptions, pagination
 
-from . import counts
+from . import counts, digits
 from .models import Status, StatusCount
 
 # Query parameters that do not change which tickets are listed.
@@ -73,14 +73,18 @@ class TicketPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        size = digits.whole_number(raw)
+        if size is None or not 1 <= size <= self.max_page_size:
             raise exceptions.ValidationError(
                 {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}, got '{raw}'."]}
             )
-        return int(raw)
+        return size
 
-    def get_page_number(self, request, paginator):
+    def get_page_number(self, request, paginator) -> int:
         raw = request.query_params.get(self.page_query_param, "1")
-        if raw == "last" or (raw.isdigit() and int(raw) >= 1):
-            return raw
-        raise exceptions.ValidationError({"page": [f"Must be a page number from 1, or 'last', got '{raw}'."]})
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        number = digits.whole_number(raw)
+        if number is None or number < 1:
+            raise exceptions.ValidationError({"page": [f"Must be a page number from 1, or 'last', got '{raw}'."]})
+        return number

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from rest_framework import serializers
 
-from . import workflow
+from . import services, workflow
 from .models import Status, Ticket
 
 
@@ -79,6 +79,8 @@ class TicketSerializer(serializers.ModelSerializer):
         return value
 
     def validate_resolution_status(self, value: str) -> str:
+        # services.update_ticket enforces the workflow; checking it here too reports a forbidden
+        # move together with the other field errors (a 400), or alone as a 422.
         if self.instance is not None:
             try:
                 workflow.ensure_allowed(self.instance.resolution_status, value)
@@ -86,11 +88,9 @@ class TicketSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(str(error), code="transition_not_allowed") from None
         return value
 
+    def create(self, validated_data: dict) -> Ticket:
+        return services.create_ticket(**validated_data)
+
     def update(self, instance: Ticket, validated_data: dict) -> Ticket:
-        changed = [name for name, value in validated_data.items() if getattr(instance, name) != value]
-        if not changed:
-            return instance  # nothing differs: a no-op keeps `updated` as it was
-        for name in changed:
-            setattr(instance, name, validated_data[name])
-        instance.save(update_fields=[*changed, "updated"])
+        services.update_ticket(instance, validated_data)
         return instance

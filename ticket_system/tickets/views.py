@@ -5,12 +5,13 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import etags, idempotency
-from .filters import LARGEST_ID, StrictOrderingFilter, TicketFilter, WordSearchFilter
+from . import digits, etags, idempotency, selectors, services
+from .filters import StrictOrderingFilter, TicketFilter, WordSearchFilter
 from .models import Ticket
 from .serializers import TicketSerializer
 
 ORDERING_FIELDS = ["created", "title", "id", "updated", "resolution_status"]
+WRITE_METHODS = ("PUT", "PATCH", "DELETE")
 
 Detail = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
 FieldErrors = OpenApiResponse(
@@ -58,14 +59,13 @@ Stale = OpenApiResponse(Detail, description="If-Match does not match the ticket'
 class TicketViewSet(viewsets.ModelViewSet):
     """Support tickets. Search matches every word in the title or description, in any case."""
 
-    queryset = Ticket.objects.all()
     serializer_class = TicketSerializer
     filter_backends = [DjangoFilterBackend, WordSearchFilter, StrictOrderingFilter]
     filterset_class = TicketFilter
     search_fields = ["title", "description"]
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created", "-id"]
-    lookup_value_regex = "[^/]+"  # any id reaches get_object, which answers 404 for non-numeric ones
+    lookup_value_regex = "[^/]+"  # any id reaches get_object: 404 unless ASCII digits of an existing ticket
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -80,56 +80,53 @@ class TicketViewSet(viewsets.ModelViewSet):
                 {name: [f"Unknown query parameter; use one of {', '.join(sorted(known))}."] for name in unknown}
             )
 
+    def get_queryset(self):
+        return selectors.tickets()
+
     def get_object(self) -> Ticket:
-        """The ticket in the URL; for writes, locked until the transaction ends and checked
-        against If-Match, so a concurrent change can never be silently overwritten."""
-        lookup = self.kwargs["pk"]
-        writing = self.request.method in ("PUT", "PATCH", "DELETE")
+        """The ticket in the URL; for writes, locked until the transaction ends and checked against
+        the request's preconditions, so a concurrent change can never be silently overwritten."""
+        ticket_id = digits.whole_number(self.kwargs["pk"])
+        writing = self.request.method in WRITE_METHODS
         ticket = None
-        if lookup.isdigit() and int(lookup) <= LARGEST_ID:
-            if writing:
-                ticket = self.get_queryset().select_for_update().filter(pk=int(lookup)).first()
-            else:
-                ticket = Ticket.objects.by_id(int(lookup))
+        if ticket_id is not None:
+            ticket = selectors.ticket_for_update(ticket_id) if writing else selectors.ticket(ticket_id)
         if ticket is None:
-            raise exceptions.NotFound(f"Ticket with id '{lookup}' was not found.")
-        if writing:
-            etags.check_if_match(self.request.headers.get("If-Match"), etags.etag_for(self.get_serializer(ticket).data))
+            raise exceptions.NotFound(f"Ticket with id '{self.kwargs['pk']}' was not found.")
+        if writing and etags.has_preconditions(self.request):
+            etags.evaluate(self.request, etags.etag_for(self.get_serializer(ticket).data), ticket.updated)
         return ticket
 
     def retrieve(self, request, *args, **kwargs):
-        data = self.get_serializer(self.get_object()).data
-        etag = etags.etag_for(data)
-        if etags.matches(request.headers.get("If-None-Match"), etag):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        return Response(data, headers={"ETag": etag})
+        ticket = self.get_object()
+        response = etags.tagged(Response(self.get_serializer(ticket).data))
+        if not etags.has_preconditions(request):
+            return response
+        return etags.evaluate(request, response["ETag"], ticket.updated, response)
 
     def create(self, request, *args, **kwargs):
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
-            return with_etag(super().create(request, *args, **kwargs))
+            return etags.tagged(super().create(request, *args, **kwargs))
         create = lambda: super(TicketViewSet, self).create(request, *args, **kwargs)  # noqa: E731
         response = idempotency.run_once(key, request.data, create)
         if response.status_code == status.HTTP_201_CREATED:
             response["Location"] = self.get_success_headers(response.data)["Location"]
-        return with_etag(response)
+        return etags.tagged(response)
 
     @transaction.atomic
     def update(self, request, *args, **kwargs):
-        return with_etag(super().update(request, *args, **kwargs))
+        return etags.tagged(super().update(request, *args, **kwargs))
 
     @transaction.atomic
     def destroy(self, request, *args, **kwargs):
         return super().destroy(request, *args, **kwargs)
 
+    def perform_destroy(self, instance: Ticket) -> None:
+        services.delete_ticket(instance)
+
     def get_success_headers(self, data) -> dict:
         return {"Location": self.request.build_absolute_uri(f"/api/tickets/{data['id']}/")}
-
-
-def with_etag(response: Response) -> Response:
-    if 200 <= response.status_code < 300 and isinstance(response.data, dict) and "id" in response.data:
-        response["ETag"] = etags.etag_for(response.data)
-    return response
 
 
 class HealthView(APIView):

@@ -1,7 +1,8 @@
 """The ticket status workflow: the one place that says which status changes are allowed.
 
 OPEN -> RESOLVED or CLOSED; RESOLVED -> OPEN or CLOSED; CLOSED is final. Setting the status a
-ticket already has is always allowed (a no-op). The API's serializer and the admin both call this.
+ticket already has is always allowed (a no-op). services.update_ticket enforces it on every write;
+the API's serializer and the admin's form check it earlier, to report it with other field errors.
 """
 
 from __future__ import annotations
