@@ -10,7 +10,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -26,8 +26,10 @@ from agent.ticket_client import RetryPolicy, TicketClient
 from agent.tools import build_ticket_tools
 from agent.usage import UsageCounter
 
-# Thread ids travel in URLs and logs: a conservative alphabet, bounded length.
-THREAD_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Thread ids travel in URLs and logs: a conservative alphabet, bounded length (use fullmatch).
+THREAD_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# A person's answer to a pending confirmation.
+Answer = Literal["yes", "no"]
 
 
 def new_thread_id() -> str:
@@ -75,16 +77,14 @@ class Assistant:
         )
 
     async def start_turn(
-        self, message: str | None = None, *, thread_id: str | None = None, confirm: str | None = None
+        self, message: str | None = None, *, thread_id: str | None = None, confirm: Answer | None = None
     ) -> Turn:
-        """A new message, or the answer ("yes"/"no") to the thread's pending confirmation, checked
-        against the thread's state (read once): ConfirmationError when a message arrives while a
-        confirmation is pending, or a confirm when none is. thread_id None starts a new thread; an
-        unknown id starts a new thread under that id."""
-        if thread_id is None:
-            if confirm is not None:
-                raise ConfirmationError("confirm needs the thread_id of the conversation that asked for it")
-            return Turn(new_thread_id(), {"messages": [HumanMessage(message or "")]})
+        """A new message, or the answer to the thread's pending confirmation, checked against the
+        thread's state (read once): ConfirmationError when a message arrives while a confirmation
+        is pending, or a confirm when none is. The request's own shape (a message or a confirm,
+        their values) is the caller's to check (web/chat_request.py). thread_id None starts a new
+        thread; an unknown id starts a new thread under that id."""
+        thread_id = new_thread_id() if thread_id is None else thread_id
         pending = await self._pending(self._config(thread_id))
         if confirm is not None:
             if pending is None:

@@ -30,7 +30,7 @@ POOL_MAX_SIZE = 10
 async def open_checkpointer(settings: AgentSettings) -> AsyncIterator[BaseCheckpointSaver]:
     """The configured checkpointer, ready to use (tables created) until the context exits."""
     if settings.checkpoint_url:
-        async with _postgres(settings.checkpoint_url) as saver:
+        async with _postgres(settings.checkpoint_url.get_secret_value()) as saver:
             yield saver
     else:
         settings.data_dir.mkdir(parents=True, exist_ok=True)

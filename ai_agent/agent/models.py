@@ -8,8 +8,12 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
 
-from agent.offline import MODEL_NAME, NO_MODEL_NOTE, OfflineChatModel
+from agent.offline import NO_MODEL_NOTE, OfflineChatModel
 from agent.settings import AgentSettings
+
+# Local OpenAI-compatible servers (Ollama, vLLM, llama.cpp) ignore the key, but the openai client
+# refuses to start without one.
+LOCAL_SERVER_API_KEY = "not-needed"
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ def build_models(settings: AgentSettings) -> ChatModels:
         return _openai(settings)
     model = OfflineChatModel(word_delay_ms=settings.offline_word_delay_ms)
     info = {
-        "provider": "offline", "router_model": MODEL_NAME, "specialist_model": MODEL_NAME,
+        "provider": "offline", "router_model": settings.router_model, "specialist_model": settings.specialist_model,
         "language_model": False, "note": NO_MODEL_NOTE,
     }
     return ChatModels(router=model, specialist=model, info=info)
@@ -37,7 +41,7 @@ def _azure(settings: AgentSettings) -> ChatModels:
     def model(deployment: str) -> AzureChatOpenAI:
         return AzureChatOpenAI(
             azure_endpoint=settings.azure_endpoint,
-            api_key=settings.azure_api_key,
+            api_key=settings.azure_api_key.get_secret_value(),  # set: the settings require it for azure
             api_version=settings.azure_api_version,
             azure_deployment=deployment,
             streaming=True,
@@ -54,11 +58,13 @@ def _azure(settings: AgentSettings) -> ChatModels:
 
 
 def _openai(settings: AgentSettings) -> ChatModels:
+    api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else LOCAL_SERVER_API_KEY
+
     def model(name: str) -> ChatOpenAI:
         return ChatOpenAI(
             model=name,
             base_url=settings.openai_base_url,
-            api_key=settings.openai_api_key,
+            api_key=api_key,
             streaming=True,
             stream_usage=True,  # token counts, where the server reports them (agent/usage.py)
             timeout=settings.model_timeout_s,

@@ -81,3 +81,22 @@ def test_a_body_over_64_kib_is_413_even_without_a_length_header(agent_url):
 def test_unknown_paths_and_methods_answer_json(agent_url):
     assert_json_error(httpx.get(agent_url + "/nope"), 404)
     assert_json_error(httpx.delete(agent_url + "/chat"), 405)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_unknown_fields_are_ignored(agent_url, method):
+    # Documented in web/chat_request.py: a client sending a field this version does not know still gets its turn.
+    fields = {"message": "list tickets", "client_request_id": "r-1"}
+    request = {"params": fields} if method == "GET" else {"json": fields}
+    with httpx.stream(method, agent_url + "/chat", timeout=30, **request) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("thread_id", ["t-1\n", "", "t\u00e9", "t/1"])
+def test_a_thread_id_outside_its_alphabet_is_400(agent_url, method, thread_id):
+    fields = {"message": "list tickets", "thread_id": thread_id}
+    request = {"params": fields} if method == "GET" else {"json": fields}
+    assert_json_error(httpx.request(method, agent_url + "/chat", **request), 400,
+                      "thread_id must be 1 to 128 letters, digits or the characters . _ : -")

@@ -77,7 +77,10 @@ def test_main_reloads_on_code_changes_only_when_agent_reload_is_set(unreachable_
     ({"AGENT_LLM_PROVIDER": "gpt"}, "AGENT_LLM_PROVIDER"),
     ({"TICKET_SYSTEM_URL": "localhost:8000"}, "TICKET_SYSTEM_URL"),
     ({"AGENT_LLM_PROVIDER": "azure", "AZURE_OPENAI_ENDPOINT": "https://example.openai.azure.com/",
-      "AZURE_OPENAI_API_KEY": "key"}, "AZURE_OPENAI_CHAT_DEPLOYMENT"),
+      "AZURE_OPENAI_API_KEY": "key-a1b2"}, "AZURE_OPENAI_CHAT_DEPLOYMENT"),
+    ({"AGENT_RELOAD": "maybe"}, "AGENT_RELOAD='maybe' is not a yes/no value"),
+    ({"AGENT_CHECKPOINT_URL": "mysql://agent:pw-a1b2@db/agent"}, "AGENT_CHECKPOINT_URL is not a PostgreSQL URL"),
+    ({"OPENAI_API_KEY": "sk-a1b2", "AGENT_HISTORY_MAX_TOKENS": "10"}, "AGENT_HISTORY_MAX_TOKENS='10' is out of range"),
 ])
 def test_a_bad_setting_stops_start_up_with_one_line_naming_it(subprocess_env, tmp_path, variables, named):
     result = subprocess.run([sys.executable, str(MAIN)], cwd=tmp_path, env=subprocess_env(**variables),
@@ -89,6 +92,7 @@ def test_a_bad_setting_stops_start_up_with_one_line_naming_it(subprocess_env, tm
     assert len(lines) == 1, result.stderr
     assert named in lines[0]
     assert "Traceback" not in result.stderr
+    assert "a1b2" not in result.stderr  # no secret is ever printed
 
 
 def test_settings_come_from_the_env_file_named_by_ai_agent_env_file(subprocess_env, tmp_path):
