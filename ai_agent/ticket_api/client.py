@@ -2,7 +2,7 @@
 
 Transient failures (connection errors, timeouts, 429, 5xx) are retried with exponential backoff
 and jitter, honouring Retry-After, bounded in attempts and in total time. A 4xx is never retried:
-it becomes a TicketApiError the tools turn into a sentence for the model. Running out of retries
+it becomes a TicketApiError (refusals.py says it as a sentence for the model). Running out of retries
 becomes TicketSystemUnavailable, which names the URL. Answers come back as typed tickets
 (models.py). The waiting between attempts goes through RetryPolicy's `sleep` and `clock`, so
 tests can see the waits asked for without spending them.
