@@ -17,14 +17,14 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command, Interrupt
 
-from agent.confirmation import ConfirmationError, confirm_deletes_node, resume_value
+from agent.confirmation import ConfirmationError, resume_value
+from agent.context import Context
 from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent
 from agent.graph import ROUTER, build_graph
 from agent.models import ChatModels, build_models
 from agent.settings import AgentSettings
-from agent.ticket_client import RetryPolicy, TicketClient
-from agent.tools import build_ticket_tools
 from agent.usage import UsageCounter
+from ticket_api.client import RetryPolicy, TicketClient
 
 # Thread ids travel in URLs and logs: a conservative alphabet, bounded length (use fullmatch).
 THREAD_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -70,8 +70,6 @@ class Assistant:
         self._graph = build_graph(
             self._models.router,
             self._models.specialist,
-            build_ticket_tools(self._client),
-            confirm_deletes=confirm_deletes_node(self._client),
             checkpointer=checkpointer or InMemorySaver(),
             history_max_tokens=settings.history_max_tokens,
         )
@@ -120,6 +118,7 @@ class Assistant:
         stream = self._graph.astream(
             turn.graph_input,
             config,
+            context=self._context(),
             stream_mode=["messages", "custom", "updates"],
             subgraphs=True,  # without it, events from inside the specialist subgraphs are dropped
         )
@@ -141,11 +140,11 @@ class Assistant:
         return snapshot.interrupts[0] if snapshot.interrupts else None
 
     def _config(self, thread_id: str) -> dict[str, Any]:
-        return {
-            "recursion_limit": self.settings.recursion_limit,
-            # request_id is mixed into every Idempotency-Key of this run (see tools.idempotency_key).
-            "configurable": {"thread_id": thread_id, "request_id": uuid.uuid4().hex},
-        }
+        return {"recursion_limit": self.settings.recursion_limit, "configurable": {"thread_id": thread_id}}
+
+    def _context(self) -> Context:
+        """What this run's nodes and tools work with (context.py): a fresh request id every run."""
+        return Context(tickets=self._client, request_id=uuid.uuid4().hex)
 
     def model_info(self) -> dict[str, Any]:
         return dict(self._models.info)

@@ -4,8 +4,9 @@ In the delete specialist the model's tool calls pass through `confirm_deletes` b
 node. For each delete_ticket call, in order, it asks with LangGraph's interrupt(): the run stops,
 the checkpointer keeps it, and the stream sends a `confirm` event. A later request resumes it
 with Command(resume={"call_id", "answer"}). The decision lands in the specialist's state
-(`confirmations`), and the delete tool itself refuses any call not marked "yes" (tools.py), so
-neither a prompt nor a ticket's text nor a model's output can skip the question.
+(`confirmations`), and the delete tool itself refuses any call not marked "yes"
+(`unconfirmed_delete`, which tools.py runs before the deletion), so neither a prompt nor a
+ticket's text nor a model's output can skip the question.
 
 Why a node before the tools, not interrupt() inside the tool: the tool node runs a message's
 calls concurrently, and interrupt() matches answers to questions by their order within a node.
@@ -20,12 +21,18 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.messages import AIMessage
+from langgraph.prebuilt import ToolRuntime
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from agent.context import Context
 from agent.state import SpecialistState
-from agent.ticket_client import TicketApiError, TicketClient, TicketSystemUnavailable
+from ticket_api.arguments import DeleteTicketArgs
+from ticket_api.client import TicketApiError, TicketClient, TicketSystemUnavailable
+from ticket_api.operations import DELETE, Outcome, ResultData
+from ticket_api.refusals import missing_ticket
 
-DELETE_TOOL = "delete_ticket"
+DELETE_TOOL = DELETE.name
 YES, NO = "yes", "no"
 ANSWERS = (YES, NO)
 # Recorded instead of asking when the ticket is already gone: the tool reports it as missing.
@@ -36,31 +43,39 @@ class ConfirmationError(Exception):
     """A confirm answer or a message that does not fit the thread's state (the web layer's 409/400)."""
 
 
-def confirm_deletes_node(client: TicketClient):
+async def confirm_deletes(state: SpecialistState, runtime: Runtime[Context]) -> dict[str, Any]:
     """The node that asks before each delete_ticket call of the model's latest message."""
+    message = state["messages"][-1]
+    calls = message.tool_calls if isinstance(message, AIMessage) else []
+    decisions: dict[str, str] = {}
+    for call in calls:
+        ticket_id = _ticket_id(call) if call["name"] == DELETE_TOOL else None
+        if ticket_id is None:
+            continue  # not a delete, or arguments the tool's own validation rejects
+        title = await _title(runtime.context.tickets, ticket_id)
+        if title is MISSING:
+            decisions[call["id"]] = MISSING
+            continue
+        answer = interrupt({
+            "action": DELETE_TOOL,
+            "ticket_id": ticket_id,
+            "prompt": delete_prompt(ticket_id, title),
+            "call_id": call["id"],
+        })
+        decisions[call["id"]] = decision(answer, call["id"])
+    return {"confirmations": decisions}
 
-    async def confirm_deletes(state: SpecialistState) -> dict[str, Any]:
-        message = state["messages"][-1]
-        calls = message.tool_calls if isinstance(message, AIMessage) else []
-        decisions: dict[str, str] = {}
-        for call in calls:
-            ticket_id = _ticket_id(call) if call["name"] == DELETE_TOOL else None
-            if ticket_id is None:
-                continue  # not a delete, or arguments the tool's own validation rejects
-            title = await _title(client, ticket_id)
-            if title is MISSING:
-                decisions[call["id"]] = MISSING
-                continue
-            answer = interrupt({
-                "action": DELETE_TOOL,
-                "ticket_id": ticket_id,
-                "prompt": delete_prompt(ticket_id, title),
-                "call_id": call["id"],
-            })
-            decisions[call["id"]] = decision(answer, call["id"])
-        return {"confirmations": decisions}
 
-    return confirm_deletes
+def unconfirmed_delete(runtime: ToolRuntime[Context], args: DeleteTicketArgs) -> Outcome | None:
+    """The delete tool's last line of defence: unless the person said yes to this very call (as
+    confirm_deletes recorded it in the state), the result that replaces the deletion."""
+    recorded = (runtime.state.get("confirmations") or {}).get(runtime.tool_call_id)
+    if recorded == YES:
+        return None
+    if recorded == MISSING:
+        return Outcome.failure(missing_ticket(args.ticket_id))
+    text = f"Ticket {args.ticket_id} was not deleted: the person did not confirm deleting it."
+    return Outcome(text, ResultData(subject=args.ticket_id))  # the ticket is still there: "it" can mean it
 
 
 def delete_prompt(ticket_id: int, title: str | None) -> str:
@@ -98,4 +113,4 @@ async def _title(client: TicketClient, ticket_id: int) -> str | None:
         return MISSING if error.status == 404 else None
     except TicketSystemUnavailable:
         return None  # still ask, without the title: the delete itself will report the outage
-    return str(ticket.get("title") or "") or None
+    return ticket.title or None

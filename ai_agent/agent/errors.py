@@ -11,7 +11,7 @@ from langgraph.errors import GraphRecursionError
 
 from agent.confirmation import ConfirmationError
 from agent.settings import SettingsError
-from agent.ticket_client import TicketApiError, TicketSystemUnavailable
+from ticket_api.client import TicketApiError, TicketSystemUnavailable
 
 GENERIC = "Something went wrong inside the assistant ({name}); the details are in the server log."
 

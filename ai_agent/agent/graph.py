@@ -6,22 +6,22 @@ The router model is bound to one tool, `route`. Each route call runs one special
 subgraph (model <-> ToolNode over only the tools it needs) that gets the task as its whole
 conversation and whose final text comes back to the router as the route call's result. The
 router then routes the next piece of work or writes the answer for the person; only that answer
-is streamed to the person (see assistant.py).
+is streamed to the person (see assistant.py). A report carries, beside its text, the tickets the
+specialist's tools were about (state.Report), read from the tools' artifacts.
 
 The router's conversation is the thread's: with a checkpointer, each request adds its message to
 the earlier turns, and the router sees them (trimmed to a budget, history.py), so "close it" can
 be resolved into a ticket id. The delete specialist asks the person before every deletion
 (confirmation.py): its tool calls pass through a confirmation node on their way to the tools.
+Nodes and tools get the run's ticket client from LangGraph's runtime context (context.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.tools import BaseTool
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -29,35 +29,33 @@ from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.types import Command
 from pydantic import ValidationError
 
+from agent.confirmation import confirm_deletes
+from agent.context import Context
 from agent.history import conversation_window
 from agent.prompts import ROUTE_TOOL, ROUTER_PROMPT, SPECIALIST_TOOLS, SPECIALISTS, RouteArgs, specialist_prompt
-from agent.state import RouterState, SpecialistState, pending_route_calls
+from agent.state import Report, RouterState, SpecialistState, pending_route_calls
+from agent.tools import TICKET_TOOLS
 
 ROUTER = "router"
 NO_REPORT = "The specialist finished without reporting anything."
 # The specialist whose tool calls wait for the person's confirmation.
 CONFIRMED_SPECIALIST = "delete"
 
-# A node run between a specialist's model and its tools (confirmation.confirm_deletes_node).
-Guard = Callable[[SpecialistState], Awaitable[dict[str, Any]]]
-
 
 def build_graph(
     router_model: BaseChatModel,
     specialist_model: BaseChatModel,
-    tools: dict[str, BaseTool],
     *,
-    confirm_deletes: Guard,
     checkpointer: BaseCheckpointSaver,
     history_max_tokens: int,
 ) -> CompiledStateGraph:
-    """The router graph; `confirm_deletes` is confirmation.confirm_deletes_node(client)."""
-    graph = StateGraph(RouterState)
+    """The router graph; run it with `context=Context(...)` (context.py)."""
+    graph = StateGraph(RouterState, context_schema=Context)
     router = _router_node(router_model.bind_tools([ROUTE_TOOL]), history_max_tokens)
     graph.add_node(ROUTER, router, destinations=(*SPECIALISTS, END))
     for name in SPECIALISTS:
-        guard = confirm_deletes if name == CONFIRMED_SPECIALIST else None
-        specialist = build_specialist(name, specialist_model, [tools[tool] for tool in SPECIALIST_TOOLS[name]], guard)
+        confirm = name == CONFIRMED_SPECIALIST
+        specialist = build_specialist(name, specialist_model, SPECIALIST_TOOLS[name], confirm=confirm)
         graph.add_node(name, _specialist_node(name, specialist), destinations=(*SPECIALISTS, ROUTER))
     graph.add_edge(START, ROUTER)
     # The subgraphs have no checkpointer of their own: run inside a node, they use this one,
@@ -66,22 +64,23 @@ def build_graph(
 
 
 def build_specialist(
-    name: str, model: BaseChatModel, tools: list[BaseTool], guard: Guard | None = None
+    name: str, model: BaseChatModel, tool_names: tuple[str, ...], *, confirm: bool = False
 ) -> CompiledStateGraph:
-    """model -> [guard ->] tools -> model ... until the model answers without tool calls."""
+    """model -> [confirm ->] tools -> model ... until the model answers without tool calls."""
+    tools = [TICKET_TOOLS[tool] for tool in tool_names]
     bound = model.bind_tools(tools)
 
     async def call_model(state: SpecialistState) -> dict[str, list[AnyMessage]]:
         return {"messages": [await bound.ainvoke(state["messages"])]}
 
-    graph = StateGraph(SpecialistState)
+    graph = StateGraph(SpecialistState, context_schema=Context)
     graph.add_node("model", call_model)
     graph.add_node("tools", ToolNode(tools))
     graph.add_edge(START, "model")
-    if guard is None:
+    if not confirm:
         graph.add_conditional_edges("model", tools_condition, {"tools": "tools", END: END})
     else:
-        graph.add_node("confirm", guard)
+        graph.add_node("confirm", confirm_deletes)
         graph.add_conditional_edges("model", tools_condition, {"tools": "confirm", END: END})
         graph.add_edge("confirm", "tools")
     graph.add_edge("tools", "model")
@@ -109,7 +108,12 @@ def _specialist_node(name: str, specialist: CompiledStateGraph):
         call = pending_route_calls(state["messages"])[0]
         task = RouteArgs.model_validate(call["args"]).task
         result = await specialist.ainvoke({"messages": [SystemMessage(specialist_prompt(name)), HumanMessage(task)]})
-        report = ToolMessage(content=_final_text(result["messages"]), tool_call_id=call["id"], name="route")
+        report = ToolMessage(
+            content=_final_text(result["messages"]),
+            artifact=Report.of(result["messages"]).model_dump(mode="json"),
+            tool_call_id=call["id"],
+            name="route",
+        )
         return Command(goto=_next_node([*state["messages"], report]), update={"messages": [report]})
 
     run_specialist.__name__ = f"run_{name}_specialist"

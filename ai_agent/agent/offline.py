@@ -4,7 +4,9 @@ It plays both roles of the graph with the same tools a real model gets: bound to
 tool it is the router (it splits the request into clauses and routes them one by one, then
 writes the summary from the specialists' reports); bound to ticket tools it is a specialist (it
 turns its task into real tool calls, then reports the tool results). Tool call ids are uuid4, so
-two separate "create" requests never share an Idempotency-Key.
+two separate "create" requests never share an Idempotency-Key. Which ticket "it" means, and
+whether a tool call failed, it reads from the data the tool results and reports carry
+(their artifacts), never from their text.
 
 Phrasings it understands (case-insensitive; "please" and a trailing "?" are fine):
 
@@ -44,7 +46,10 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import PrivateAttr
 
-from agent.offline_rules import Clause, has_pronoun, parse_clause, resolve_pronoun, split_request, touched_ticket
+from agent.offline_rules import Clause, has_pronoun, parse_clause, resolve_pronoun, split_request
+from agent.state import Report
+from ticket_api.formatting import more_pages_hint
+from ticket_api.operations import ERROR_PREFIX, ResultData
 
 MODEL_NAME = "offline-rules"
 NO_MODEL_NOTE = (
@@ -62,6 +67,7 @@ HELP = """I can work on tickets when you phrase it like one of these:
 - in the same conversation: close it, show it, delete it, rename it to "New title"
   ("it" is the last ticket we created, looked at or changed)
 Join several with "and", for example: create a ticket about the VPN outage and close 12."""
+MORE_PAGES = "There are more; narrow the search to see them."
 UNKNOWN_PRONOUN = 'I do not know which ticket you mean in "{part}": no ticket came up in this conversation yet. Name it by number, e.g. close 12.'
 ROUTE_TOOL = "route"
 
@@ -124,7 +130,7 @@ class OfflineChatModel(BaseChatModel):
             clause = known[len(reports)]
             return _tool_call_message(ROUTE_TOOL, {"specialist": clause.specialist, "task": clause.text})
         unknown = [part for part, clause in clauses if clause is None]
-        return AIMessage(content=self._summary(reports, unknown))
+        return AIMessage(content=self._summary([_text(report) for report in reports], unknown))
 
     def _summary(self, reports: list[str], unknown: list[str]) -> str:
         paragraphs = []
@@ -157,7 +163,7 @@ def _specialist_step(messages: list[BaseMessage], tool_names: set[str]) -> AIMes
     return AIMessage(content="", tool_calls=[_tool_call(name, args) for name, args in calls])
 
 
-def _plan(parts: list[str], ticket: int | None, reports: list[str]) -> list[tuple[str, Clause | None]]:
+def _plan(parts: list[str], ticket: int | None, reports: list[ToolMessage]) -> list[tuple[str, Clause | None]]:
     """Each part with its clause, "it" resolved to the last ticket touched before that part.
 
     A part's ticket comes from the conversation before this request and from the reports of
@@ -171,7 +177,7 @@ def _plan(parts: list[str], ticket: int | None, reports: list[str]) -> list[tupl
         planned.append((part, clause))
         if clause is not None:
             if done < len(reports):
-                ticket = touched_ticket(reports[done]) or ticket
+                ticket = _last_touched(reports[done]) or ticket
             done += 1
     return planned
 
@@ -181,37 +187,48 @@ def _earlier_ticket(messages: list[BaseMessage]) -> int | None:
     last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
     for message in reversed(messages[:last_human]):
         if isinstance(message, ToolMessage) and message.name in (None, ROUTE_TOOL):
-            ticket = touched_ticket(_text(message))
+            ticket = _last_touched(message)
             if ticket is not None:
                 return ticket
     return None
 
 
-def _request_and_reports(messages: list[BaseMessage]) -> tuple[str, list[str]]:
+def _last_touched(report: ToolMessage) -> int | None:
+    """The last ticket a specialist's report says its tools created, showed or changed."""
+    touched = Report.from_message(report).touched
+    return touched[-1] if touched else None
+
+
+def _request_and_reports(messages: list[BaseMessage]) -> tuple[str, list[ToolMessage]]:
     """The person's latest request and the route reports that answered it so far."""
     last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
     request = _text(messages[last_human]) if last_human >= 0 else ""
     reports = [
-        _text(m) for m in messages[last_human + 1 :]
+        m for m in messages[last_human + 1 :]
         if isinstance(m, ToolMessage) and (m.name in (None, ROUTE_TOOL))
     ]
     return request, reports
 
 
-def _latest_tool_results(messages: list[BaseMessage]) -> list[str]:
-    results: list[str] = []
+def _latest_tool_results(messages: list[BaseMessage]) -> list[ToolMessage]:
+    results: list[ToolMessage] = []
     for message in reversed(messages):
         if not isinstance(message, ToolMessage):
             break
-        results.insert(0, _text(message))
+        results.insert(0, message)
     return results
 
 
-def _report_line(task: str, result: str) -> str:
+def _report_line(task: str, result: ToolMessage) -> str:
     """A tool result as a line for the person: errors say which part of the request failed."""
-    if result.startswith("Error: "):
-        return f'Could not "{task}": {result[len("Error: "):]}'
-    return re.sub(r"More tickets exist: call again with page=\d+\.", "There are more; narrow the search to see them.", result)
+    text = _text(result)
+    # No artifact: the tool node answered itself (e.g. arguments that failed validation).
+    data = ResultData.model_validate(result.artifact) if result.artifact else ResultData(ok=result.status != "error")
+    if not data.ok:
+        return f'Could not "{task}": {text.removeprefix(ERROR_PREFIX)}'
+    if data.next_page is not None:
+        return text.replace(more_pages_hint(data.next_page), MORE_PAGES)
+    return text
 
 
 def _tool_call(name: str, args: dict[str, Any]) -> dict[str, Any]:

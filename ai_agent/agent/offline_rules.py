@@ -6,7 +6,7 @@ for the list of phrasings as a person would read it.
 
 In a conversation, "it" / "that ticket" / "this one" after a command ("close it", "rename it to
 'X'") means the last ticket the conversation touched: resolve_pronoun puts its id in the clause
-before the rules see it, and touched_ticket finds that id in a specialist's report.
+before the rules see it; the id comes from the reports' data (offline.py), not from their text.
 """
 
 from __future__ import annotations
@@ -15,8 +15,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-STATUS_WORDS = {"open": "OPEN", "resolved": "RESOLVED", "closed": "CLOSED"}
-VERB_STATUS = {"close": "CLOSED", "resolve": "RESOLVED", "reopen": "OPEN", "re-open": "OPEN"}
+from ticket_api.operations import CREATE, DELETE, GET, LIST, UPDATE
+from ticket_api.rules import CLOSED, OPEN, RESOLVED, STATUSES, TITLE_MAX_LENGTH
+
+STATUS_WORDS = {status.lower(): status for status in STATUSES}
+STATUS_WORD = "|".join(STATUS_WORDS)
+VERB_STATUS = {"close": CLOSED, "resolve": RESOLVED, "reopen": OPEN, "re-open": OPEN}
 COMMAND_START = re.compile(
     r"(create|open\s+an?\b|add|file|make|new|delete|remove|close|resolve|re-?open|set|mark|rename|change|update"
     r"|show|list|get|display|view|search|find|look|which|what|give)\b",
@@ -34,12 +38,6 @@ PRONOUN = re.compile(
     r"(?:it|that(?:\s+one|\s+ticket)?|this(?:\s+one|\s+ticket)?|the\s+same\s+ticket)\b",
     re.IGNORECASE,
 )
-# Report lines about exactly one ticket that was created, shown, changed or kept when a deletion
-# was declined (tools.py's wording); list lines ("- #3 ...") and deleted tickets do not count.
-TOUCHED = re.compile(
-    r"^(?:Created ticket #|Updated ticket #|Nothing to change: ticket #|#|Ticket )(?P<id>\d+)[ :]", re.MULTILINE
-)
-
 
 @dataclass(frozen=True)
 class Clause:
@@ -101,12 +99,6 @@ def has_pronoun(text: str) -> bool:
     return PRONOUN.match(text.strip()) is not None
 
 
-def touched_ticket(report: str) -> int | None:
-    """The ticket a report says was created, shown or changed (the last one if several); lists do not count."""
-    ids = [int(match["id"]) for match in TOUCHED.finditer(report)]
-    return ids[-1] if ids else None
-
-
 def parse_clause(text: str) -> Clause | None:
     """The matching rule's Clause, or None when the text is not a supported phrasing."""
     clean = _normalise(text)
@@ -135,19 +127,19 @@ def _create(text: str) -> Clause | None:
         if not topic:
             return None
         title = _title_from_topic(topic["topic"])
-    title = title.strip()[:255]
+    title = title.strip()[:TITLE_MAX_LENGTH]
     if not title:
         return None
     if description is None:
         description = f"{title}. Reported through the ticket assistant: \"{text}\"."
-    return Clause(text, "create", [("create_ticket", {"title": title, "description": description})])
+    return Clause(text, "create", [(CREATE.name, {"title": title, "description": description})])
 
 
 def _delete(text: str) -> Clause | None:
     match = re.match(rf"^(?:delete|remove)\s+{IDS}$", text, re.I)
     if not match:
         return None
-    return Clause(text, "delete", [("delete_ticket", {"ticket_id": ticket_id}) for ticket_id in _ids(match["ids"])])
+    return Clause(text, "delete", [(DELETE.name, {"ticket_id": ticket_id}) for ticket_id in _ids(match["ids"])])
 
 
 def _status_change(text: str) -> Clause | None:
@@ -158,14 +150,14 @@ def _status_change(text: str) -> Clause | None:
     else:
         match = re.match(
             rf"^(?:set|mark|change|move|put)\s+(?:the\s+status\s+of\s+)?{IDS}\s+(?:status\s+)?(?:to|as|back\s+to)\s+"
-            r"(?P<status>open|resolved|closed)$",
+            rf"(?P<status>{STATUS_WORD})$",
             text, re.I,
         )
         if match:
             status = STATUS_WORDS[match["status"].lower()]
     if status is None:
         return None
-    calls = [("update_ticket", {"ticket_id": ticket_id, "status": status}) for ticket_id in _ids(match["ids"])]
+    calls = [(UPDATE.name, {"ticket_id": ticket_id, "status": status}) for ticket_id in _ids(match["ids"])]
     return Clause(text, "update", calls)
 
 
@@ -183,7 +175,7 @@ def _edit_field(text: str) -> Clause | None:
     value = _unquote(match["value"])
     if not value:
         return None
-    return Clause(text, "update", [("update_ticket", {"ticket_id": int(match["id"]), field_name: value})])
+    return Clause(text, "update", [(UPDATE.name, {"ticket_id": int(match["id"]), field_name: value})])
 
 
 def _show_ids(text: str) -> Clause | None:
@@ -192,24 +184,24 @@ def _show_ids(text: str) -> Clause | None:
     )
     if not match or (not re.search(r"ticket|#|show|get|display|view|fetch|open|find|look|what", text, re.I)):
         return None
-    return Clause(text, "get", [("get_ticket", {"ticket_id": ticket_id}) for ticket_id in _ids(match["ids"])])
+    return Clause(text, "get", [(GET.name, {"ticket_id": ticket_id}) for ticket_id in _ids(match["ids"])])
 
 
 def _search(text: str) -> Clause | None:
     match = re.match(
-        r"^(?:which|what)\s+(?:(?P<status1>open|resolved|closed)\s+)?tickets?\s+(?:are\s+|do\s+we\s+have\s+)?"
+        rf"^(?:which|what)\s+(?:(?P<status1>{STATUS_WORD})\s+)?tickets?\s+(?:are\s+|do\s+we\s+have\s+)?"
         r"(?:about|mentioning|mention|matching|regarding|with|on|for)\s+(?P<q>.+?)"
-        r"(?:\s+(?:are|is)\s+(?:still\s+|currently\s+|now\s+)?(?P<status2>open|resolved|closed))?$",
+        rf"(?:\s+(?:are|is)\s+(?:still\s+|currently\s+|now\s+)?(?P<status2>{STATUS_WORD}))?$",
         text, re.I,
     ) or re.match(
-        r"^(?:search|find|look\s+for|look\s+up)\s+(?:for\s+)?(?:all\s+)?(?:the\s+)?(?:(?P<status1>open|resolved|closed)\s+)?"
+        rf"^(?:search|find|look\s+for|look\s+up)\s+(?:for\s+)?(?:all\s+)?(?:the\s+)?(?:(?P<status1>{STATUS_WORD})\s+)?"
         r"(?:tickets?\s+)?(?:about|mentioning|matching|regarding|with|on|for)?\s*(?P<q>.+?)"
-        r"(?:\s+(?:that\s+)?(?:are|is)\s+(?:still\s+|currently\s+|now\s+)?(?P<status2>open|resolved|closed))?$",
+        rf"(?:\s+(?:that\s+)?(?:are|is)\s+(?:still\s+|currently\s+|now\s+)?(?P<status2>{STATUS_WORD}))?$",
         text, re.I,
     ) or re.match(
-        r"^(?:list|show|get|display|give)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:(?P<status1>open|resolved|closed)\s+)?"
+        rf"^(?:list|show|get|display|give)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:(?P<status1>{STATUS_WORD})\s+)?"
         r"tickets?\s+(?:about|mentioning|matching|regarding|with|on|for)\s+(?P<q>.+?)"
-        r"(?:\s+(?:that\s+)?(?:are|is)\s+(?:still\s+|currently\s+|now\s+)?(?P<status2>open|resolved|closed))?$",
+        rf"(?:\s+(?:that\s+)?(?:are|is)\s+(?:still\s+|currently\s+|now\s+)?(?P<status2>{STATUS_WORD}))?$",
         text, re.I,
     )
     if not match:
@@ -221,20 +213,20 @@ def _search(text: str) -> Clause | None:
     status = match["status1"] or match["status2"]
     if status:
         args["status"] = [STATUS_WORDS[status.lower()]]
-    return Clause(text, "get", [("list_tickets", args)])
+    return Clause(text, "get", [(LIST.name, args)])
 
 
 def _list(text: str) -> Clause | None:
     match = re.match(
-        r"^(?:list|show|get|display|give|view)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:(?P<status>open|resolved|closed)\s+)?tickets?$",
+        rf"^(?:list|show|get|display|give|view)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:(?P<status>{STATUS_WORD})\s+)?tickets?$",
         text, re.I,
-    ) or re.match(r"^(?:all\s+)?(?:the\s+)?(?:(?P<status>open|resolved|closed)\s+)?tickets$", text, re.I)
+    ) or re.match(rf"^(?:all\s+)?(?:the\s+)?(?:(?P<status>{STATUS_WORD})\s+)?tickets$", text, re.I)
     if not match:
         return None
     args: dict[str, Any] = {}
     if match["status"]:
         args["status"] = [STATUS_WORDS[match["status"].lower()]]
-    return Clause(text, "get", [("list_tickets", args)])
+    return Clause(text, "get", [(LIST.name, args)])
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -6,24 +6,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.tools import WORKFLOW
+from ticket_api.operations import CREATE, DELETE, GET, LIST, UPDATE
+from ticket_api.rules import DEFAULT_PAGE_SIZE, SEARCH_RULE, WORKFLOW
 
 SPECIALISTS = ("get", "create", "update", "delete")
 Specialist = Literal["get", "create", "update", "delete"]
 
 # Which ticket tools each specialist may call (update and delete may look tickets up first).
 SPECIALIST_TOOLS: dict[str, tuple[str, ...]] = {
-    "get": ("get_ticket", "list_tickets"),
-    "create": ("create_ticket",),
-    "update": ("get_ticket", "list_tickets", "update_ticket"),
-    "delete": ("get_ticket", "list_tickets", "delete_ticket"),
+    "get": (GET.name, LIST.name),
+    "create": (CREATE.name,),
+    "update": (GET.name, LIST.name, UPDATE.name),
+    "delete": (GET.name, LIST.name, DELETE.name),
 }
 
 API_FACTS = f"""Facts about the ticket system:
 - A ticket has an id (a number), a title, a description, a status, created and updated times.
 - {WORKFLOW}
-- Search: every word must appear (case-insensitive, as part of a word too) in the title or the description.
-- Lists are newest first, 20 per page; results give the total count."""
+- Search: {SEARCH_RULE}.
+- Lists are newest first, {DEFAULT_PAGE_SIZE} per page; results give the total count."""
 
 ROUTER_PROMPT = f"""You are the front desk of a support-ticket system. People ask for ticket work in plain words.
 You never touch tickets yourself: you hand each piece of work to a specialist with the `route` tool.

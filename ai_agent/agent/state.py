@@ -1,4 +1,4 @@
-"""Graph state, and where the router stands in its conversation."""
+"""Graph state, where the router stands in its conversation, and what a report carries as data."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from typing import Annotated, Any
 
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
 from langgraph.graph import MessagesState
+from pydantic import BaseModel, Field
+
+from ticket_api.operations import ResultData
 
 
 class RouterState(MessagesState):
@@ -24,6 +27,25 @@ class SpecialistState(MessagesState):
     """
 
     confirmations: Annotated[dict[str, str], _merge]
+
+
+class Report(BaseModel):
+    """The data a specialist's report (the route call's ToolMessage) carries beside its text."""
+
+    # The tickets its tools were about (created, shown, changed, or kept when a deletion was
+    # declined), in order; lists and deleted tickets do not count.
+    touched: list[int] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, messages: list[AnyMessage]) -> Report:
+        """The report of a specialist's conversation, from its tool results' artifacts."""
+        results = [ResultData.model_validate(m.artifact) for m in messages if isinstance(m, ToolMessage) and m.artifact]
+        return cls(touched=[result.subject for result in results if result.subject is not None])
+
+    @classmethod
+    def from_message(cls, message: ToolMessage) -> Report:
+        """The report a route call's result carries; empty for one without (a rejected call)."""
+        return cls.model_validate(message.artifact) if message.artifact else cls()
 
 
 def pending_route_calls(messages: list[AnyMessage]) -> list[dict[str, Any]]:

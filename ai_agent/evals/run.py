@@ -26,6 +26,7 @@ from evals import scenarios as scenario_file  # noqa: E402
 from evals.conversation import Conversation  # noqa: E402
 from evals.report import ScenarioResult, summary, summary_table, table  # noqa: E402
 from evals.tickets import TicketApi, end_state_problems  # noqa: E402
+from ticket_api.client import TicketSystemUnavailable  # noqa: E402
 
 # Models can be slow; the agent sends a keep-alive comment every 15 s while it works.
 TIMEOUT = httpx.Timeout(10.0, read=120.0)
@@ -35,12 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     selected = [s for s in scenario_file.load(args.scenarios)
                 if args.phrasing in ("all", s.phrasing) and (not args.only or s.name in args.only)]
-    with httpx.Client(timeout=TIMEOUT) as client:
+    with httpx.Client(timeout=TIMEOUT) as client, TicketApi(args.api) as api:
         try:
             health = client.get(args.agent.rstrip("/") + "/health").json()
-            api = TicketApi(args.api, client)
             api.highest_id()
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, TicketSystemUnavailable) as error:
             print(f"run.py: cannot reach the stack: {error}", file=sys.stderr)
             return 2
         print(f"agent {args.agent}: model {json.dumps(health.get('model'))}, ticket API {health.get('ticket_api')}")

@@ -14,9 +14,10 @@ from typing import Any
 
 import yaml
 
+from ticket_api.rules import OPEN, STATUSES
+
 DEFAULT_FILE = Path(__file__).resolve().parent / "scenarios.yaml"
 PHRASINGS = ("offline", "free")  # offline: phrased as the offline model documents; free: anything else
-STATUSES = ("OPEN", "RESOLVED", "CLOSED")
 PLACEHOLDER = re.compile(r"\{(ticket:(?P<name>[\w-]+)|missing)\}")
 
 
@@ -28,7 +29,7 @@ class ScenarioError(ValueError):
 class Seed:
     title: str
     description: str
-    status: str = "OPEN"
+    status: str = OPEN
 
 
 @dataclass(frozen=True)

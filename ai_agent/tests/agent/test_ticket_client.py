@@ -1,18 +1,40 @@
-"""The ticket client against the real API: retries, Retry-After, idempotent POSTs, readable failures."""
+"""The ticket client against the real API: retries, Retry-After, idempotent POSTs, readable failures.
+
+Waits are checked as the waits the client asked for (a fake sleep and clock), not as time spent.
+"""
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
 
 from agent.events import TokenEvent, ToolEndEvent
-from agent.ticket_client import RetryPolicy, TicketApiError, TicketClient, TicketSystemUnavailable
+from ticket_api.client import RetryPolicy, TicketApiError, TicketClient, TicketSystemUnavailable
 
 pytestmark = pytest.mark.asyncio
 
 QUICK = RetryPolicy(attempts=4, max_seconds=10, backoff_base=0.05, backoff_max=0.2)
+
+
+@dataclass
+class FakeTime:
+    """A clock that moves only when the client sleeps, and every wait the client asked for."""
+
+    now: float = 1000.0
+    waits: list[float] = field(default_factory=list)
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+    def policy(self, **limits: Any) -> RetryPolicy:
+        return RetryPolicy(sleep=self.sleep, clock=self.clock, **limits)
 
 
 def _posts(proxy) -> list[dict[str, str]]:
@@ -67,21 +89,34 @@ async def test_chaos_mode_is_ridden_out_by_retries(start_ticket_api, make_assist
 
 async def test_retry_after_is_honoured_and_capped(ticket_api, start_proxy):
     proxy = start_proxy(ticket_api.url, lambda method, path, index: (429, "1") if index == 0 else None)
-    client = TicketClient(proxy.url, retry=QUICK)
-    started = time.monotonic()
+    time = FakeTime()
+    client = TicketClient(proxy.url, retry=time.policy(attempts=4, backoff_base=0.05, backoff_max=0.2))
     page = await client.list_tickets({})
-    waited = time.monotonic() - started
     await client.aclose()
-    assert page["count"] == 0
+    assert page.count == 0
     assert len(proxy.seen) == 2
-    assert waited >= 0.95  # the server asked for 1 s; the backoff alone would be ~0.05 s
+    assert time.waits == [1.0]  # what the server asked for, not the backoff (0.05 s and some jitter)
 
     greedy = start_proxy(ticket_api.url, lambda method, path, index: (503, "3600") if index == 0 else None)
-    client = TicketClient(greedy.url, retry=RetryPolicy(attempts=3, max_retry_after=0.3, backoff_base=0.05))
-    started = time.monotonic()
+    time = FakeTime()
+    client = TicketClient(greedy.url, retry=time.policy(attempts=3, max_retry_after=0.3, backoff_base=0.05))
     await client.list_tickets({})
     await client.aclose()
-    assert time.monotonic() - started < 2  # an hour was asked; the cap keeps us responsive
+    assert time.waits == [0.3]  # an hour was asked; the cap keeps us responsive
+
+
+async def test_backoff_grows_and_stays_within_its_bounds(unused_tcp_port):
+    time = FakeTime()
+    policy = time.policy(attempts=6, max_seconds=60, backoff_base=0.2, backoff_max=1.0)
+    client = TicketClient(f"http://127.0.0.1:{unused_tcp_port}", retry=policy)
+    with pytest.raises(TicketSystemUnavailable):
+        await client.list_tickets({})
+    await client.aclose()
+    assert len(time.waits) == 5  # between six attempts
+    for retry, wait in enumerate(time.waits):
+        exponential = policy.backoff_base * 2**retry
+        # base * 2^n plus up to one base of jitter, never more than backoff_max
+        assert min(exponential, policy.backoff_max) <= wait <= min(exponential + policy.backoff_base, policy.backoff_max)
 
 
 async def test_a_4xx_is_never_retried(ticket_api, start_proxy):
@@ -106,12 +141,17 @@ async def test_a_server_that_keeps_failing_gives_up_after_the_attempts(ticket_ap
 
 
 async def test_retries_are_bounded_in_total_time(unused_tcp_port):
-    client = TicketClient(f"http://127.0.0.1:{unused_tcp_port}", retry=RetryPolicy(attempts=50, max_seconds=1.0, backoff_max=0.3))
-    started = time.monotonic()
+    time = FakeTime()
+    policy = time.policy(attempts=50, max_seconds=1.0, backoff_max=0.3)
+    client = TicketClient(f"http://127.0.0.1:{unused_tcp_port}", retry=policy)
     with pytest.raises(TicketSystemUnavailable) as raised:
         await client.list_tickets({})
     await client.aclose()
-    assert time.monotonic() - started < 2.5
+    # The time ran out long before the attempts: no attempt started after max_seconds, and it
+    # stopped only when the next wait would have crossed it.
+    assert len(time.waits) < 49
+    assert policy.max_seconds - policy.backoff_max <= sum(time.waits) < policy.max_seconds
+    assert f"{len(time.waits) + 1} attempts" in raised.value.reason
     assert "the connection was refused or failed" in raised.value.reason
 
 

@@ -2,13 +2,18 @@
 
 Transient failures (connection errors, timeouts, 429, 5xx) are retried with exponential backoff
 and jitter, honouring Retry-After, bounded in attempts and in total time. A 4xx is never retried:
-it becomes a TicketApiError the tools turn into a sentence for the model. Running out of retries
-becomes TicketSystemUnavailable, which names the URL.
+it becomes a TicketApiError (refusals.py says it as a sentence for the model). Running out of retries
+becomes TicketSystemUnavailable, which names the URL. Answers come back as typed tickets
+(models.py). The waiting between attempts goes through RetryPolicy's `sleep` and `clock`, so
+tests can see the waits asked for without spending them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -20,9 +25,11 @@ from tenacity import (
     RetryCallState,
     retry_if_exception_type,
     stop_after_attempt,
-    stop_before_delay,
     wait_exponential_jitter,
 )
+from tenacity.stop import stop_base
+
+from ticket_api.models import NewTicket, Ticket, TicketChanges, TicketPage
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +76,23 @@ class RetryPolicy:
     max_retry_after: float = 5.0  # a server asking for longer is still retried sooner
     backoff_base: float = 0.2
     backoff_max: float = 4.0
+    # How waiting happens and how time is read; tests pass a fake pair that records the waits.
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    clock: Callable[[], float] = time.monotonic
+
+
+class _Deadline(stop_base):
+    """Stop when the next attempt would start `seconds` or more after the first, by `clock`.
+
+    tenacity's stop_before_delay reads time.monotonic itself, so it cannot follow a test's clock.
+    """
+
+    def __init__(self, clock: Callable[[], float], seconds: float) -> None:
+        self._clock = clock
+        self._ends = clock() + seconds
+
+    def __call__(self, state: RetryCallState) -> bool:
+        return self._clock() + state.upcoming_sleep >= self._ends
 
 
 class TicketClient:
@@ -95,37 +119,38 @@ class TicketClient:
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         )
 
-    async def get_ticket(self, ticket_id: int) -> dict[str, Any]:
+    async def get_ticket(self, ticket_id: int) -> Ticket:
         ticket, _ = await self.read_ticket(ticket_id)
         return ticket
 
-    async def read_ticket(self, ticket_id: int) -> tuple[dict[str, Any], str | None]:
+    async def read_ticket(self, ticket_id: int) -> tuple[Ticket, str | None]:
         """The ticket and its ETag, to send back as If-Match with a change based on what was read."""
         response, _ = await self._send("GET", f"{TICKETS_PATH}{ticket_id}/")
-        return response.json(), response.headers.get("ETag")
+        return Ticket.model_validate(response.json()), response.headers.get("ETag")
 
-    async def list_tickets(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def list_tickets(self, params: dict[str, Any]) -> TicketPage:
         response, _ = await self._send("GET", TICKETS_PATH, params=params)
-        return response.json()
+        return TicketPage.model_validate(response.json())
 
-    async def create_ticket(self, body: dict[str, Any], *, idempotency_key: str) -> dict[str, Any]:
+    async def create_ticket(self, ticket: NewTicket, *, idempotency_key: str) -> Ticket:
         # The key makes a retried POST (first response lost) return the first ticket, not a second.
-        response, _ = await self._send("POST", TICKETS_PATH, json=body, headers={"Idempotency-Key": idempotency_key})
-        return response.json()
+        response, _ = await self._send("POST", TICKETS_PATH, json=ticket.model_dump(),
+                                       headers={"Idempotency-Key": idempotency_key})
+        return Ticket.model_validate(response.json())
 
-    async def update_ticket(self, ticket_id: int, changes: dict[str, Any], *, if_match: str | None) -> dict[str, Any]:
+    async def update_ticket(self, ticket_id: int, changes: TicketChanges, *, if_match: str | None) -> Ticket:
         """PATCH the ticket unless it changed since it was read (If-Match: a 412 writes nothing)."""
         try:
-            response, _ = await self._send("PATCH", f"{TICKETS_PATH}{ticket_id}/", json=changes,
+            response, _ = await self._send("PATCH", f"{TICKETS_PATH}{ticket_id}/", json=changes.body(),
                                            headers=_if_match(if_match))
         except TicketApiError as error:
             # A 412 on a *retry* may be our own earlier attempt, applied with its answer lost.
             if error.status == 412 and error.attempts > 1:
                 current = await self.get_ticket(ticket_id)
-                if all(current.get(field) == value for field, value in changes.items()):
+                if not current.differs_from(changes).given():
                     return current
             raise
-        return response.json()
+        return Ticket.model_validate(response.json())
 
     async def delete_ticket(self, ticket_id: int, *, if_match: str | None) -> None:
         """DELETE the ticket unless it changed since it was read (If-Match)."""
@@ -151,8 +176,9 @@ class TicketClient:
         """One request with retries; returns the 2xx response and the number of attempts."""
         retrying = AsyncRetrying(
             retry=retry_if_exception_type((*RETRYABLE_ERRORS, _TransientResponse)),
-            stop=stop_after_attempt(self._retry.attempts) | stop_before_delay(self._retry.max_seconds),
+            stop=stop_after_attempt(self._retry.attempts) | _Deadline(self._retry.clock, self._retry.max_seconds),
             wait=self._wait,
+            sleep=self._retry.sleep,
             before_sleep=self._log_retry,
             reraise=True,
         )
