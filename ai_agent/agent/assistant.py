@@ -10,14 +10,14 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command, Interrupt
 
-from agent.confirmation import ConfirmationError, resume_value
+from agent.confirmation import Answer, ConfirmationError, resume_value
 from agent.context import Context
 from agent.events import AgentEvent, ConfirmEvent, TokenEvent, ToolEndEvent, ToolStartEvent
 from agent.graph import ROUTER, build_graph
@@ -28,8 +28,6 @@ from ticket_api.client import RetryPolicy, TicketClient
 
 # Thread ids travel in URLs and logs: a conservative alphabet, bounded length (use fullmatch).
 THREAD_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-# A person's answer to a pending confirmation.
-Answer = Literal["yes", "no"]
 
 
 def new_thread_id() -> str:
@@ -62,7 +60,7 @@ class Assistant:
         self.settings = settings
         self._client = TicketClient(
             settings.ticket_system_url,
-            token=settings.tickets_api_token,
+            token=settings.tickets_api_token.get_secret_value() if settings.tickets_api_token else None,
             timeout_s=settings.ticket_timeout_s,
             retry=RetryPolicy(attempts=settings.ticket_retry_attempts, max_seconds=settings.ticket_retry_max_seconds),
         )
@@ -96,7 +94,7 @@ class Assistant:
         return Turn(thread_id, {"messages": [HumanMessage(message or "")]})
 
     async def stream(
-        self, message: str | None = None, *, thread_id: str | None = None, confirm: str | None = None
+        self, message: str | None = None, *, thread_id: str | None = None, confirm: Answer | None = None
     ) -> AsyncIterator[AgentEvent]:
         """start_turn(...), then run(...) it: the whole turn in one call."""
         async for event in self.run(await self.start_turn(message, thread_id=thread_id, confirm=confirm)):

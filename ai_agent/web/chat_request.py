@@ -19,7 +19,8 @@ from fastapi import HTTPException
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from agent.assistant import THREAD_ID, Answer
+from agent.assistant import THREAD_ID
+from agent.confirmation import Answer
 
 MAX_MESSAGE_CHARS = 8_000
 ANSWERS: tuple[str, ...] = get_args(Answer)
