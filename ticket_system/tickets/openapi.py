@@ -15,6 +15,7 @@ The limits of the list's query parameters are read from the code that enforces t
 """
 
 from django.conf import settings
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiFilterExtension,
@@ -32,7 +33,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from .filters import LARGEST_ID
+from .filters import IdFilter
 from .idempotency import MAX_KEY_LENGTH
 from .pagination import TicketPagination
 from .serializers import StatusField, TicketSerializer
@@ -40,7 +41,8 @@ from .serializers import StatusField, TicketSerializer
 MESSAGES = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 # What DRF's CharField refuses after trimming: blank text and NUL characters.
 NOT_BLANK_NO_NUL = r"^\s*[^\s\x00][^\x00]*$"
-TICKET_ID = {"type": "integer", "minimum": 0, "maximum": LARGEST_ID}
+ID_LIMITS = {"minimum": IdFilter().extra["min_value"], "maximum": IdFilter().extra["max_value"]}
+TICKET_ID = {"type": "integer", **ID_LIMITS}
 
 
 class FieldErrorsSerializer(serializers.Serializer):
@@ -53,6 +55,17 @@ class FieldErrorsSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         return {"type": "object", "minProperties": 1, "additionalProperties": MESSAGES,
                 "description": "Messages keyed by the body field or query parameter at fault."}
+
+
+class TicketBodySchema(OpenApiSerializerExtension):
+    """Ticket bodies refuse fields they do not know (400 "Unexpected field.")."""
+
+    target_class = TicketSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False} if direction == "request" else schema
 
 
 class TicketReplacementSerializer(TicketSerializer):
@@ -81,6 +94,22 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_requirement(self, auto_schema):
         return [{self.name: []}, {}]  # {}: no token, when the server sets none
+
+
+class FilterParameters(DjangoFilterExtension):
+    """TicketFilter's parameters: empty means "no filter" (django-filter skips it), ids are bounded."""
+
+    priority = 1  # over drf-spectacular's own extension, whose output this completes
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        filters = self.target.get_filterset_class(auto_schema.view, auto_schema.view.get_queryset()).base_filters
+        for parameter in parameters:
+            parameter["allowEmptyValue"] = True
+            if isinstance(filters[parameter["name"]], IdFilter):
+                schema = parameter["schema"]
+                (schema["items"] if schema["type"] == "array" else schema).update(ID_LIMITS)
+        return parameters
 
 
 class OrderingParameter(OpenApiFilterExtension):
@@ -159,9 +188,6 @@ IF_NONE_MATCH = OpenApiParameter(
 )
 ID = OpenApiParameter("id", TICKET_ID, OpenApiParameter.PATH, description="The ticket's id; anything else is a 404.")
 LIST_PARAMETERS = [
-    OpenApiParameter("id", TICKET_ID, description="Exact ticket id."),
-    OpenApiParameter("id__in", {"type": "array", "items": TICKET_ID}, style="form", explode=False,
-                     description="Comma-separated ids, e.g. 1,2."),
     OpenApiParameter("page", {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["last"]}]},
                      description="A page number from 1, or 'last'; past the last page -> 404."),
     OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": TicketPagination.max_page_size},
