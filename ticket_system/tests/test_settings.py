@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -179,3 +180,13 @@ def test_a_real_server_answers_errors_in_json_without_tracebacks(ticket_api):
     for response in responses:
         assert response.headers["content-type"].startswith("application/json"), response.text[:200]
         assert "Traceback" not in response.text and "<html" not in response.text.lower()
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    sources = [TICKET_SYSTEM_DIR / "config" / "settings.py", TICKET_SYSTEM_DIR / "gunicorn.conf.py"]
+    read = {name for source in sources
+            for name in re.findall(r"""env\.\w+\(\s*["']([A-Z][A-Z0-9_]+)["']""", source.read_text())}
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (TICKET_SYSTEM_DIR / ".env.example").read_text(), re.M))
+
+    assert {"DJANGO_SECRET", "DATABASE_URL", "GUNICORN_WORKERS"} <= read
+    assert read <= documented, read - documented
