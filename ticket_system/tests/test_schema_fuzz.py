@@ -26,13 +26,16 @@ EVERY_CHECK = {
 # another version of the ticket), 422 (a status change the workflow forbids, or an Idempotency-Key
 # already used with another body).
 POSITIVE_DATA_STATUSES = ["2xx", "304", "401", "404", "412", "422"]
+# How the API refuses invalid data. 412 too: If-Match is checked before the body is read, as RFC 9110
+# (13.2.1) asks, so a stale tag with an invalid body is a 412.
+NEGATIVE_DATA_STATUSES = ["400", "401", "404", "405", "406", "412", "413", "415", "422"]
 CONFIG = {
     "seed": 20240610,
     "generation": {"mode": "all", "max-examples": 12, "deterministic": True, "database": "none"},
     "checks": {
         **EVERY_CHECK,
         "positive_data_acceptance": {"enabled": True, "expected-statuses": POSITIVE_DATA_STATUSES},
-        "negative_data_rejection": {"enabled": True},
+        "negative_data_rejection": {"enabled": True, "expected-statuses": NEGATIVE_DATA_STATUSES},
     },
     "phases": {
         "examples": {"enabled": True},
