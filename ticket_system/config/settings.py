@@ -1,58 +1,25 @@
 """Settings for the ticket system, read from the environment and ticket_system/.env.
 
-Every variable is documented in ticket_system/.env.example.
+Every variable is read through config/env.py (one strictness for all of them) and documented in
+ticket_system/.env.example.
 """
 
-import os
-import sys
 from pathlib import Path
 
 import dj_database_url
-from dotenv import load_dotenv
+
+from . import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# Variables already in the environment win over the file, so deployments can override it.
-load_dotenv(os.environ.get("TICKET_SYSTEM_ENV_FILE", BASE_DIR / ".env"), override=False)
-
-
-def env_flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name, "")
-    items = [item.strip() for item in value.split(",") if item.strip()]
-    return items or default
-
-
-def env_number(name: str, default: float, minimum: float, maximum: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        sys.exit(f"{name}={raw!r} is not a number: set it between {minimum:g} and {maximum:g}.")
-    if not minimum <= value <= maximum:
-        sys.exit(f"{name}={raw!r} is out of range: set it between {minimum:g} and {maximum:g}.")
-    return value
-
-
-SECRET_KEY = os.environ.get("DJANGO_SECRET", "")
-if not SECRET_KEY.strip():
-    # sys.exit prints one line and no traceback, for manage.py and gunicorn (preload_app) alike.
-    sys.exit(
-        "DJANGO_SECRET is not set: add DJANGO_SECRET=<a long random string> to ticket_system/.env "
-        "or the environment (`make run` creates the file for you)."
-    )
-
-DEBUG = env_flag("DJANGO_DEBUG")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "ticket-system", "ticket_system"])
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SECRET_KEY = env.required(
+    "DJANGO_SECRET",
+    "add DJANGO_SECRET=<a long random string> to ticket_system/.env or the environment "
+    "(`make run` creates the file for you)",
+)
+DEBUG = env.flag("DJANGO_DEBUG")
+ALLOWED_HOSTS = env.names("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "ticket-system", "ticket_system"])
+CSRF_TRUSTED_ORIGINS = env.names("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -100,13 +67,15 @@ TEMPLATES = [
 ]
 
 
-def database_from_environment() -> dict:
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+
+
+def sqlite_database(name: str | Path, url_options: dict | None = None) -> dict:
+    """A SQLite file set up for concurrent writers, however it was named (TICKETS_SQLITE_PATH or
+    DATABASE_URL=sqlite:///...); options given in the URL win over these."""
     return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("TICKETS_SQLITE_PATH") or BASE_DIR / "db.sqlite3",
+        "ENGINE": SQLITE_ENGINE,
+        "NAME": name,
         # Each server thread keeps its connection: opening one costs the PRAGMAs below and SQLite
         # parsing the schema (tables, indexes, FTS table, triggers) again, on every request.
         "CONN_MAX_AGE": 60,
@@ -117,8 +86,23 @@ def database_from_environment() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            **(url_options or {}),
         },
     }
+
+
+def database_from_environment() -> dict:
+    url = env.text("DATABASE_URL")
+    if url is None:
+        return sqlite_database(env.text("TICKETS_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")))
+    try:
+        database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError:
+        # The URL may hold a password: it never goes into the message.
+        env.refuse("DATABASE_URL", "use postgres://user:password@host:5432/name or sqlite:///path/to/file.sqlite3")
+    if database["ENGINE"] == SQLITE_ENGINE:
+        return sqlite_database(database["NAME"], database.get("OPTIONS"))
+    return database
 
 
 DATABASES = {"default": database_from_environment()}
@@ -178,17 +162,18 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Optional bearer token for /api/tickets/ (health, docs and admin stay open).
-TICKETS_API_TOKEN = os.environ.get("TICKETS_API_TOKEN", "").strip() or None
+TICKETS_API_TOKEN = env.text("TICKETS_API_TOKEN")
 # Chaos mode for testing clients' retries: a share of /api/tickets/ calls fail with 503.
-TICKETS_CHAOS_FAILURE_RATE = env_number("TICKETS_CHAOS_FAILURE_RATE", 0.0, 0.0, 1.0)
-TICKETS_CHAOS_MAX_DELAY_MS = int(env_number("TICKETS_CHAOS_MAX_DELAY_MS", 0, 0, 60_000))
+TICKETS_CHAOS_FAILURE_RATE = env.number("TICKETS_CHAOS_FAILURE_RATE", 0.0, 0.0, 1.0)
+TICKETS_CHAOS_MAX_DELAY_MS = env.whole_number("TICKETS_CHAOS_MAX_DELAY_MS", 0, 0, 60_000)
 # Idempotency-Key records are honoured this long.
 TICKETS_IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.choice("DJANGO_LOG_LEVEL", "INFO", LOG_LEVELS)},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -19,12 +19,26 @@ def is_status_error(error: exceptions.ValidationError) -> bool:
     ) <= STATUS_ERROR_CODES
 
 
+def encodable(value):
+    """The error body with every lone surrogate written out as its escape: they reach it from JSON's
+    \\ud800 escapes, in the names of unknown fields and in refused values, and no response can
+    carry them as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode() if not value.isascii() else value
+    if isinstance(value, dict):
+        return {encodable(key): encodable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [encodable(item) for item in value]
+    return value
+
+
 def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None  # Django's handler500 answers unexpected errors (JSON, no traceback).
     if isinstance(exc, exceptions.ValidationError) and is_status_error(exc):
         response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    response.data = encodable(response.data)
     return response
 
 

@@ -1,6 +1,6 @@
 from django.db import DatabaseError, connection, transaction
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,54 +8,14 @@ from rest_framework.views import APIView
 from . import digits, etags, idempotency, selectors, services
 from .filters import StrictOrderingFilter, TicketFilter, WordSearchFilter
 from .models import Ticket
+from .openapi import TICKET_SCHEMA
 from .serializers import TicketSerializer
 
 ORDERING_FIELDS = ["created", "title", "id", "updated", "resolution_status"]
 WRITE_METHODS = ("PUT", "PATCH", "DELETE")
 
-Detail = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
-FieldErrors = OpenApiResponse(
-    inline_serializer("FieldErrors", {"<field or parameter>": serializers.ListField(child=serializers.CharField())}),
-    description="Validation errors keyed by the field or query parameter at fault.",
-)
-StatusErrors = OpenApiResponse(
-    inline_serializer("StatusErrors", {"resolution_status": serializers.ListField(child=serializers.CharField())}),
-    description="Unsupported status value, or a status change the workflow forbids "
-    "(OPEN -> RESOLVED|CLOSED, RESOLVED -> OPEN|CLOSED, CLOSED is final).",
-)
-NotFound = OpenApiResponse(Detail, description="Ticket with id '<id>' was not found.")
-COMMON_ERRORS = {401: OpenApiResponse(Detail, description="TICKETS_API_TOKEN is set and the bearer token is missing or wrong."),
-                 503: OpenApiResponse(Detail, description="Temporarily unavailable (chaos mode); see Retry-After.")}
-WRITE_ERRORS = {400: FieldErrors, 413: OpenApiResponse(Detail, description="Body over 1 MiB."),
-                415: OpenApiResponse(Detail, description="Content-Type is not application/json."),
-                422: StatusErrors, **COMMON_ERRORS}
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER,
-    description="Repeat a POST safely: the same key and body return the first response; another body -> 422.",
-)
 
-IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER,
-    description="The ETag of the ticket as you read it; if it changed since, nothing is written and the answer is 412.",
-)
-IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match", str, OpenApiParameter.HEADER, description="An ETag you hold; 304 if the ticket still has it.",
-)
-Stale = OpenApiResponse(Detail, description="If-Match does not match the ticket's current ETag; nothing changed.")
-
-
-@extend_schema_view(
-    list=extend_schema(responses={200: TicketSerializer(many=True), 400: FieldErrors,
-                                  404: OpenApiResponse(Detail, description="Page past the end."), **COMMON_ERRORS}),
-    create=extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: TicketSerializer, **WRITE_ERRORS}),
-    retrieve=extend_schema(parameters=[IF_NONE_MATCH], responses={
-        200: TicketSerializer, 304: OpenApiResponse(description="Not modified."), 404: NotFound, **COMMON_ERRORS}),
-    update=extend_schema(parameters=[IF_MATCH], responses={200: TicketSerializer, 404: NotFound, 412: Stale,
-                                                           **WRITE_ERRORS}),
-    partial_update=extend_schema(parameters=[IF_MATCH], responses={200: TicketSerializer, 404: NotFound, 412: Stale,
-                                                                   **WRITE_ERRORS}),
-    destroy=extend_schema(parameters=[IF_MATCH], responses={204: None, 404: NotFound, 412: Stale, **COMMON_ERRORS}),
-)
+@TICKET_SCHEMA
 class TicketViewSet(viewsets.ModelViewSet):
     """Support tickets. Search matches every word in the title or description, in any case."""
 
