@@ -149,10 +149,8 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ticket System API",
-    "DESCRIPTION": (
-        "Support tickets with a status workflow: OPEN -> RESOLVED or CLOSED, RESOLVED -> OPEN or "
-        "CLOSED, CLOSED is final."
-    ),
+    # The workflow itself is documented where its 422 is (tickets/openapi.py, from tickets/workflow.py).
+    "DESCRIPTION": "Support tickets with a status workflow; a change it forbids is a 422 naming both statuses.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

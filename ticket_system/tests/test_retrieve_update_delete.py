@@ -2,6 +2,7 @@
 
 from datetime import datetime, timezone
 
+import httpx
 import pytest
 
 from tickets.models import Ticket
@@ -96,3 +97,14 @@ def test_a_deleted_ticket_cannot_be_deleted_twice(api_client, make_ticket, detai
     api_client.delete(detail_url(ticket.pk))
 
     assert api_client.delete(detail_url(ticket.pk)).status_code == 404
+
+
+def test_options_on_a_ticket_answers_outside_a_transaction(live_api):
+    # DRF's OPTIONS metadata calls get_object as if for a PUT; under a real server (no test
+    # transaction around the request) locking the row there failed with a 500 on PostgreSQL.
+    created = httpx.post(f"{live_api.url}/api/tickets/", json={"title": "Mail", "description": "Bounces."})
+    response = httpx.options(f"{live_api.url}/api/tickets/{created.json()['id']}/")
+
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "application/json"
+    assert httpx.get(f"{live_api.url}/api/tickets/{created.json()['id']}/").json() == created.json()

@@ -50,3 +50,14 @@ def test_search_combines_with_filters(api_client, list_url, tickets, make_ticket
     response = api_client.get(list_url, {"search": "printer", "resolution_status": "CLOSED"})
 
     assert [ticket["id"] for ticket in response.json()["results"]] == [closed.pk]
+
+
+def test_a_repeated_word_counts_once(api_client, list_url, tickets):
+    assert found(api_client, list_url, tickets, " ".join(["printer"] * 500)) == found(api_client, list_url, tickets, "printer")
+
+
+def test_too_many_different_words_are_a_400_naming_search(api_client, list_url, tickets, assert_param_error):
+    # Each word is a condition of the query; SQLite refuses about a thousand of them with a 500.
+    words = " ".join(f"w{number}" for number in range(33))
+    assert_param_error(api_client.get(list_url, {"search": words}), 400, "search")
+    assert api_client.get(list_url, {"search": words.rsplit(" ", 1)[0]}).status_code == 200

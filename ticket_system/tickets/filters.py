@@ -7,17 +7,16 @@ from django_filters import rest_framework as filters
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
-from . import digits, search
+from . import digits, search, workflow
 from .models import Status, Ticket
 
-STATUS_CHOICE_ERROR = "'%(value)s' is not a ticket status: use one of OPEN, RESOLVED, CLOSED."
 
 
 class StatusFormField(forms.ChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs["choices"] = Status.choices
         super().__init__(*args, **kwargs)
-        self.error_messages["invalid_choice"] = STATUS_CHOICE_ERROR
+        self.error_messages["invalid_choice"] = workflow.not_a_status("%(value)s")
 
     def to_python(self, value):
         return super().to_python(value).strip().upper()
@@ -129,13 +128,19 @@ class WordSearchFilter(BaseFilterBackend):
     """`?search=a b`: every word is, in any case, a substring of the title or the description."""
 
     search_param = "search"
-    search_description = "Words that must each appear in the title or the description, in any case."
+    # Each word is one condition of the query: SQLite refuses an expression tree deeper than 1000.
+    max_words = 32
+    search_description = (f"Words that must each appear in the title or the description, in any case "
+                          f"(at most {max_words} different words).")
 
     def filter_queryset(self, request, queryset, view):
         value = request.query_params.get(self.search_param, "")
         if "\x00" in value:
             raise exceptions.ValidationError({self.search_param: ["Null characters are not allowed."]})
-        words = value.split()
+        words = list(dict.fromkeys(value.split()))  # a repeated word narrows nothing
+        if len(words) > self.max_words:
+            raise exceptions.ValidationError(
+                {self.search_param: [f"At most {self.max_words} different words, got {len(words)}."]})
         if not words:
             return queryset
         match = search.contains_all(queryset, words, ("title", "description"))

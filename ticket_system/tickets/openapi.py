@@ -33,6 +33,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from . import digits, workflow
 from .filters import IdFilter
 from .idempotency import MAX_KEY_LENGTH
 from .pagination import TicketPagination
@@ -41,7 +42,8 @@ from .serializers import StatusField, TicketSerializer
 MESSAGES = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 # What DRF's CharField refuses after trimming: blank text and NUL characters.
 NOT_BLANK_NO_NUL = r"^\s*[^\s\x00][^\x00]*$"
-ID_LIMITS = {"minimum": IdFilter().extra["min_value"], "maximum": IdFilter().extra["max_value"]}
+# What digits.whole_number accepts, the parser of every id and number in paths and query strings.
+ID_LIMITS = {"minimum": 0, "maximum": digits.LARGEST_ID}
 TICKET_ID = {"type": "integer", **ID_LIMITS}
 
 
@@ -138,8 +140,7 @@ StatusErrors = inline_serializer("StatusErrors", {"resolution_status": serialize
     child=serializers.CharField(), min_length=1)})
 IdempotencyKeyReused = inline_serializer("IdempotencyKeyReused", {"Idempotency-Key": serializers.ListField(
     child=serializers.CharField(), min_length=1)})
-WORKFLOW = ("Unsupported status value, or a status change the workflow forbids "
-            "(OPEN -> RESOLVED|CLOSED, RESOLVED -> OPEN|CLOSED, CLOSED is final).")
+WORKFLOW = f"Unsupported status value, or a status change the workflow forbids ({workflow.summary()})"
 NotFound = OpenApiResponse(Detail, description="Ticket with id '<id>' was not found (ids are whole numbers).")
 Stale = OpenApiResponse(Detail, description="If-Match does not match the ticket's current ETag; nothing changed.")
 COMMON_ERRORS = {

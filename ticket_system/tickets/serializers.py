@@ -8,11 +8,14 @@ from .models import Status, Ticket
 
 
 class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers and booleans instead of converting them to text."""
+    """A CharField that refuses numbers and booleans instead of converting them to text, and
+    counts its length as sent (as the OpenAPI document's maxLength does), before trimming."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 
@@ -21,7 +24,7 @@ class StatusField(serializers.ChoiceField):
 
     default_error_messages = {
         "invalid": "Not a valid string.",
-        "invalid_status": "'{value}' is not a ticket status: use one of OPEN, RESOLVED, CLOSED.",
+        "invalid_status": workflow.not_a_status("{value}"),
     }
 
     def __init__(self, **kwargs):

@@ -12,7 +12,7 @@ from .openapi import TICKET_SCHEMA
 from .serializers import TicketSerializer
 
 ORDERING_FIELDS = ["created", "title", "id", "updated", "resolution_status"]
-WRITE_METHODS = ("PUT", "PATCH", "DELETE")
+WRITE_ACTIONS = ("update", "partial_update", "destroy")
 
 
 @TICKET_SCHEMA
@@ -47,7 +47,8 @@ class TicketViewSet(viewsets.ModelViewSet):
         """The ticket in the URL; for writes, locked until the transaction ends and checked against
         the request's preconditions, so a concurrent change can never be silently overwritten."""
         ticket_id = digits.whole_number(self.kwargs["pk"])
-        writing = self.request.method in WRITE_METHODS
+        # By action, not method: DRF's OPTIONS metadata calls get_object for a PUT it never runs.
+        writing = self.action in WRITE_ACTIONS
         ticket = None
         if ticket_id is not None:
             ticket = selectors.ticket_for_update(ticket_id) if writing else selectors.ticket(ticket_id)

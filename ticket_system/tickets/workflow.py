@@ -30,6 +30,18 @@ def describe(current: str) -> str:
     return f"from {current} it can move to {' or '.join(targets)}."
 
 
+def summary() -> str:
+    """The whole workflow in one sentence, e.g. for the API's documentation."""
+    parts = [f"{current} -> {' or '.join(sorted(targets))}" if targets else f"{current} is final"
+             for current, targets in ALLOWED_TRANSITIONS.items()]
+    return ", ".join(parts) + "."
+
+
+def not_a_status(value: str) -> str:
+    """The refusal of a value that is no status (the API's 422 and the list filter's 400)."""
+    return f"'{value}' is not a ticket status: use one of {', '.join(Status.values)}."
+
+
 def is_allowed(current: str, new: str) -> bool:
     return current == new or new in ALLOWED_TRANSITIONS[current]
 
