@@ -1,7 +1,7 @@
 """Fixtures for the agent package's tests: the real graph against the real ticket API.
 
-Test modules cannot import each other (pytest runs with --import-mode=importlib and several
-folders are called `tests`), so everything they share is a fixture here:
+Test modules cannot import each other (pytest runs with --import-mode=importlib), so what this
+folder's tests share is a fixture here (what every folder shares is in tests/support):
 
 - `scripted_model` / `planned_model`: chat models at the language-model boundary that emit real
   tool calls (the only fake in these tests besides the HTTP doubles of tests/support);
