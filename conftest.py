@@ -1,4 +1,5 @@
-"""Fixtures shared by both services' tests: real service processes on free ports.
+"""Fixtures shared by both services' tests: real service processes on free ports, and the
+test doubles of tests/support (the fake OpenAI server, the proxy in front of the ticket API).
 
 Tests that need PostgreSQL or Chromium skip when those are missing; with
 TESTS_FAIL_ON_SKIP=1 (set by .ci/run) every skip is reported as a failure instead,
@@ -9,22 +10,28 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent
+# `tests.support` must import the same however pytest was started: `python -m pytest` puts the
+# current folder on sys.path, the `pytest` script does not (tests/__init__.py says why the name
+# `tests` cannot mean another folder).
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
+
+from tests.support.fake_openai import Answer, FakeOpenAI  # noqa: E402
+from tests.support.http import free_port  # noqa: E402
+from tests.support.proxy import Faults, Proxy, no_faults  # noqa: E402
+
 TICKET_SYSTEM_DIR = ROOT / "ticket_system"
 AI_AGENT_DIR = ROOT / "ai_agent"
 POSTGRES_URL_VARIABLE = "TICKETS_TEST_POSTGRES_URL"
@@ -38,42 +45,6 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"skipped, and TESTS_FAIL_ON_SKIP=1 forbids skips: {reason}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ThreadedServer:
-    """A test double: an http.server handler class served on a free loopback port from a thread."""
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class QuietHandler(BaseHTTPRequestHandler):
-    """Base of the test doubles' handlers: HTTP/1.1, no request log, `read_body()`."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
 
 
 def agent_environ(ticket_system_url: str, **overrides: str) -> dict[str, str]:
@@ -269,3 +240,31 @@ def start_agent_process(tmp_path_factory, subprocess_env) -> Iterator[Callable[.
     yield start
     for service in started:
         service.stop()
+
+
+@pytest.fixture
+def start_fake_llm() -> Iterator[Callable[[Answer], FakeOpenAI]]:
+    """start_fake_llm(answer) -> a FakeOpenAI answering answer(request) (tests/support/fake_openai.py)."""
+    servers: list[FakeOpenAI] = []
+
+    def start(answer: Answer) -> FakeOpenAI:
+        servers.append(FakeOpenAI(answer))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def start_proxy() -> Iterator[Callable[..., Proxy]]:
+    """start_proxy(target, faults=no_faults) -> a recording Proxy in front of target (tests/support/proxy.py)."""
+    proxies: list[Proxy] = []
+
+    def start(target: str, faults: Faults = no_faults) -> Proxy:
+        proxies.append(Proxy(target, faults))
+        return proxies[-1]
+
+    yield start
+    for proxy in proxies:
+        proxy.stop()

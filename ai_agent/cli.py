@@ -221,13 +221,27 @@ def error_detail(response: httpx.Response) -> str:
 
 def parse_sse(lines: Iterable[str]) -> Iterator[SseEvent]:
     """Events from SSE lines: `event:` names it, `data:` lines carry it, a blank line ends it."""
-    name, data = "message", []
+    for frame in sse_frames(lines):
+        event = frame_event(frame)
+        if event is not None:
+            yield event
+
+
+def sse_frames(lines: Iterable[str]) -> Iterator[list[str]]:
+    """The lines of each frame, up to the blank line that ends it; an unfinished last frame is dropped."""
+    frame: list[str] = []
     for line in lines:
-        if not line:
-            if data:
-                yield SseEvent(name, "\n".join(data))
-            name, data = "message", []
-            continue
+        if line:
+            frame.append(line)
+        elif frame:
+            yield frame
+            frame = []
+
+
+def frame_event(frame: list[str]) -> SseEvent | None:
+    """The event a frame carries, or None for a frame without data."""
+    name, data = "message", []
+    for line in frame:
         field, _, value = line.partition(":")
         value = value.removeprefix(" ")
         if field == "event":
@@ -235,6 +249,7 @@ def parse_sse(lines: Iterable[str]) -> Iterator[SseEvent]:
         elif field == "data":
             data.append(value)
         # "retry", "id" and comments (an empty field name: keep-alive pings) need nothing here.
+    return SseEvent(name, "\n".join(data)) if data else None
 
 
 def sse_lines(chunks: Iterable[str]) -> Iterator[str]:

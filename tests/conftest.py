@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, ServiceProcess, agent_child_env, free_port
+from conftest import ROOT, ServiceProcess, agent_child_env
+from tests.support.http import free_port
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 # Service name -> (folder, port inside the container, health path).

@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.sse import event_names
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
 EXPECTATION = re.compile(r"^# (?P<what>.*?): (?P<status>\d{3})(?P<rest>.*)$")
@@ -96,9 +98,10 @@ def test_every_readme_assistant_example_works_as_written(stack):
         assert result.returncode == 0, f"{command}: {result.stderr}"
         assert "Traceback" not in result.stdout + result.stderr, command
         if "/chat" in command:
-            assert "event: end" in result.stdout and "event: error" not in result.stdout, result.stdout
+            events = event_names(result.stdout)
+            assert events[-1:] == ["end"] and "error" not in events, result.stdout
         if "message=delete" in command:
-            assert "event: confirm" in result.stdout, result.stdout
+            assert "confirm" in events, result.stdout
         if "confirm=yes" in command:  # the confirmed delete really happened
             assert httpx.get(f"{stack.api.url}/api/tickets/1/", timeout=10).status_code == 404
         if "/health" in command:

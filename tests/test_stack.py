@@ -7,13 +7,16 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import time
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from conftest import ROOT, free_port, wait_until_healthy
+from conftest import ROOT, wait_until_healthy
+from tests.support.fake_openai import Reply
+from tests.support.http import free_port
+from tests.support.sse import iter_frames
 
 pytestmark = pytest.mark.e2e
 
@@ -110,25 +113,31 @@ def test_a_stopped_api_gives_one_clear_error_and_the_next_request_works_once_it_
     assert httpx.get(stack.agent.url + "/health", timeout=10).json()["ticket_api"] == "ok"
 
 
-def test_curl_shows_token_frames_arriving_apart_in_time_then_end(stack):
-    """`curl -N` as the README shows it, with the offline model's default pacing between words."""
-    curl = subprocess.Popen(["curl", "-sN", stack.agent.url + "/chat?message=list%20tickets"],
+def test_curl_shows_each_token_as_the_model_writes_it_then_end(start_stack, start_fake_llm):
+    """`curl -N` as the README shows it, with a language model (the fake OpenAI server) that holds
+    its answer after the first word until curl has shown that word: buffering anywhere between
+    them would leave curl waiting and the model's answer cut off."""
+    answer = "Streamed word by word to curl."
+    answer_held = threading.Event()
+    llm = start_fake_llm(lambda request: Reply(text=answer, hold=answer_held))
+    stack = start_stack(agent_env={"AGENT_LLM_PROVIDER": "openai", "OPENAI_BASE_URL": f"{llm.url}/v1",
+                                   "OPENAI_API_KEY": "sk-test", "OPENAI_MODEL": "gpt-test"})
+    curl = subprocess.Popen(["curl", "-sN", stack.agent.url + "/chat?message=hello"],
                             stdout=subprocess.PIPE, text=True)
-    events: list[tuple[str, float]] = []
+    frames = []
     try:
-        for line in curl.stdout:
-            if line.startswith("event: "):
-                events.append((line.removeprefix("event: ").strip(), time.monotonic()))
+        for frame in iter_frames(curl.stdout):
+            frames.append(frame)
+            if frame.name == "token":
+                answer_held.set()
     finally:
+        answer_held.set()
         curl.wait(timeout=ANSWER_WITHIN_S)
 
     assert curl.returncode == 0
-    names = [name for name, _ in events]
-    assert names[-1] == "end" and names.count("token") >= 10
-    token_times = [moment for name, moment in events if name == "token"]
-    # Streamed, not buffered: the frames came in over time, not in one burst at the end.
-    assert len(set(token_times)) >= 5
-    assert token_times[-1] - token_times[0] >= 0.05
+    names = [frame.name for frame in frames if frame.name]
+    assert names == ["token"] * len(answer.split(" ")) + ["end"], names
+    assert "".join(frame.data["delta"] for frame in frames if frame.name == "token") == answer
 
 
 def test_the_local_run_command_starts_both_services_and_stops_both_on_ctrl_c(tmp_path, plain_environment):

@@ -3,45 +3,52 @@ speaking the chat-completions wire format (streamed chunks, tool calls), and the
 
 from __future__ import annotations
 
-import time
+import threading
 
 import pytest
 
 from agent.errors import describe_error
 from agent.events import TokenEvent, ToolEndEvent, UsageEvent
+from tests.support.fake_openai import FAKE_INPUT_TOKENS, FAKE_OUTPUT_TOKENS, Reply, error_reply
 
 pytestmark = pytest.mark.asyncio
 
 ANSWER = "I created ticket VPN outage for you."
 
 
-def create_flow(llm_reply):
-    """Router routes to create; the create specialist calls create_ticket, then reports."""
+def create_flow(answer_held: threading.Event):
+    """Router routes to create; the create specialist calls create_ticket, then reports.
+
+    The router's answer is held after its first word until `answer_held` is set.
+    """
 
     def answer(request):
         roles = [m["role"] for m in request.messages]
         if request.tool_names == ["route"]:
             if "tool" not in roles:
-                return llm_reply(tool_calls=[("route", {"specialist": "create", "task": "Create a ticket about the VPN outage."})])
-            return llm_reply(text=ANSWER, chunk_delay_s=0.1)
+                return Reply(tool_calls=[("route", {"specialist": "create", "task": "Create a ticket about the VPN outage."})])
+            return Reply(text=ANSWER, hold=answer_held)
         if roles[-1] == "tool":
-            return llm_reply(text="Created ticket 1, VPN outage.")
-        return llm_reply(tool_calls=[("create_ticket", {"title": "VPN outage", "description": "Nobody can connect."})])
+            return Reply(text="Created ticket 1, VPN outage.")
+        return Reply(tool_calls=[("create_ticket", {"title": "VPN outage", "description": "Nobody can connect."})])
 
     return answer
 
 
-async def _run_timed(assistant, message):
-    events, arrivals = [], []
+async def _run_releasing_on_the_first_token(assistant, message, answer_held: threading.Event):
+    """The run's events; the held answer is released only once its first token has reached us,
+    so the run completes only if tokens stream (a buffering client would see the answer cut off)."""
+    events = []
     async for event in assistant.stream(message):
         events.append(event)
         if isinstance(event, TokenEvent):
-            arrivals.append(time.monotonic())
-    return events, arrivals
+            answer_held.set()
+    return events
 
 
-async def test_azure_provider_end_to_end(ticket_api, ticket_store, start_fake_llm, llm_reply, make_assistant):
-    llm = start_fake_llm(create_flow(llm_reply))
+async def test_azure_provider_end_to_end(ticket_api, ticket_store, start_fake_llm, make_assistant):
+    answer_held = threading.Event()
+    llm = start_fake_llm(create_flow(answer_held))
     assistant = make_assistant(
         ticket_api.url,
         AGENT_LLM_PROVIDER="",  # inferred from AZURE_OPENAI_ENDPOINT
@@ -52,7 +59,7 @@ async def test_azure_provider_end_to_end(ticket_api, ticket_store, start_fake_ll
         AZURE_OPENAI_CHAT_DEPLOYMENT_MINI="mini-deployment",
     )
 
-    events, arrivals = await _run_timed(assistant, "create a ticket about the VPN outage")
+    events = await _run_releasing_on_the_first_token(assistant, "create a ticket about the VPN outage", answer_held)
 
     assert assistant.model_info()["provider"] == "azure"
     paths = [request.path for request in llm.requests]
@@ -69,11 +76,12 @@ async def test_azure_provider_end_to_end(ticket_api, ticket_store, start_fake_ll
     # The router's second call sees the specialist's report as the answer to its route call.
     route_call_id = llm.requests[3].messages[-2]["tool_calls"][0]["id"]
     assert llm.requests[3].messages[-1] == {"role": "tool", "tool_call_id": route_call_id, "content": "Created ticket 1, VPN outage."}
-    _assert_ticket_created_and_tokens_streamed(ticket_store, events, arrivals, llm)
+    _assert_ticket_created_and_tokens_streamed(ticket_store, events, llm)
 
 
-async def test_openai_provider_end_to_end(ticket_api, ticket_store, start_fake_llm, llm_reply, make_assistant):
-    llm = start_fake_llm(create_flow(llm_reply))
+async def test_openai_provider_end_to_end(ticket_api, ticket_store, start_fake_llm, make_assistant):
+    answer_held = threading.Event()
+    llm = start_fake_llm(create_flow(answer_held))
     assistant = make_assistant(
         ticket_api.url,
         AGENT_LLM_PROVIDER="openai",
@@ -83,26 +91,26 @@ async def test_openai_provider_end_to_end(ticket_api, ticket_store, start_fake_l
         OPENAI_MODEL_MINI="small-model",
     )
 
-    events, arrivals = await _run_timed(assistant, "create a ticket about the VPN outage")
+    events = await _run_releasing_on_the_first_token(assistant, "create a ticket about the VPN outage", answer_held)
 
     assert {request.path for request in llm.requests} == {"/v1/chat/completions"}
     assert [request.body["model"] for request in llm.requests] == ["big-model", "small-model", "small-model", "big-model"]
     assert {request.headers["authorization"] for request in llm.requests} == {"Bearer sk-test-key"}
-    _assert_ticket_created_and_tokens_streamed(ticket_store, events, arrivals, llm)
+    _assert_ticket_created_and_tokens_streamed(ticket_store, events, llm)
 
 
-def _assert_ticket_created_and_tokens_streamed(ticket_store, events, arrivals, llm):
+def _assert_ticket_created_and_tokens_streamed(ticket_store, events, llm):
     # Usage: every model call counted (router and specialists), tokens as the server reported them.
     assert all(request.body["stream_options"] == {"include_usage": True} for request in llm.requests)
-    assert events[-1] == UsageEvent(model_calls=4, input_tokens=4 * 120, output_tokens=4 * 9)  # FAKE_*_TOKENS each
+    assert events[-1] == UsageEvent(model_calls=4, input_tokens=4 * FAKE_INPUT_TOKENS, output_tokens=4 * FAKE_OUTPUT_TOKENS)
     [ticket] = ticket_store.all()
     assert (ticket["title"], ticket["description"]) == ("VPN outage", "Nobody can connect.")
     assert ToolEndEvent("create_ticket", True) in events
     tokens = [event.delta for event in events if isinstance(event, TokenEvent)]
     assert "".join(tokens) == ANSWER  # only the router's answer: no routing, no tool args, no report
+    # Really streamed, word by word: the whole answer arrived although the server held everything
+    # after its first word until that word had reached us.
     assert len(tokens) == len(ANSWER.split(" "))
-    # Really streamed: the first word reached us before the server had written the last one.
-    assert arrivals[0] < llm.sent_at[-1] - 0.3
 
 
 AZURE_ENV = {
@@ -127,10 +135,9 @@ OPENAI_ENV = {"AGENT_LLM_PROVIDER": "openai", "OPENAI_API_KEY": "sk-wrong", "OPE
     ],
 )
 async def test_model_errors_become_actionable_messages(
-    ticket_api, start_fake_llm, llm_reply, make_assistant, run_agent, provider, status, expected
+    ticket_api, start_fake_llm, make_assistant, run_agent, provider, status, expected
 ):
-    error = {"message": "The prompt was filtered.", "type": "invalid_request_error", "code": "content_filter"}
-    llm = start_fake_llm(lambda request: llm_reply(status=status, error=error))
+    llm = start_fake_llm(lambda request: error_reply(status, "The prompt was filtered.", code="content_filter"))
     env = {**AZURE_ENV, "AZURE_OPENAI_ENDPOINT": llm.url} if provider == "azure" else {**OPENAI_ENV, "OPENAI_BASE_URL": f"{llm.url}/v1"}
 
     with pytest.raises(Exception) as raised:
@@ -150,12 +157,12 @@ async def test_unreachable_model_names_the_endpoint_variable(ticket_api, make_as
 
 
 async def test_router_call_with_broken_json_is_answered_so_the_model_can_recover(
-    ticket_api, start_fake_llm, llm_reply, make_assistant, run_agent
+    ticket_api, start_fake_llm, make_assistant, run_agent
 ):
     def answer(request):
         if not any(m["role"] == "tool" for m in request.messages):
-            return llm_reply(tool_calls=[("route", '{"specialist": get, task}')])
-        return llm_reply(text="Sorry, please ask again.")
+            return Reply(tool_calls=[("route", '{"specialist": get, task}')])
+        return Reply(text="Sorry, please ask again.")
 
     llm = start_fake_llm(answer)
     assistant = make_assistant(ticket_api.url, **OPENAI_ENV, OPENAI_BASE_URL=f"{llm.url}/v1")

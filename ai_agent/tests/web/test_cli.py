@@ -8,11 +8,13 @@ import select
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.support.fake_openai import Reply
 
 pytestmark = pytest.mark.e2e  # starts the ticket API (and other processes)
 
@@ -57,7 +59,7 @@ def test_a_base_url_with_a_trailing_slash_works(agent, run_cli):
 
 def test_an_error_event_exits_1_with_its_message_on_stderr(start_agent, start_fake_model, ticket_api, run_cli):
     model = start_fake_model(401, "Incorrect API key provided")
-    agent = start_agent(ticket_api.url, AGENT_LLM_PROVIDER="openai", OPENAI_BASE_URL=model.url,
+    agent = start_agent(ticket_api.url, AGENT_LLM_PROVIDER="openai", OPENAI_BASE_URL=f"{model.url}/v1",
                         OPENAI_API_KEY="sk-wrong", OPENAI_MODEL="gpt-test", AGENT_MODEL_MAX_RETRIES="0")
 
     result = run_cli("list tickets", agent.url)
@@ -96,23 +98,24 @@ def test_a_url_that_is_not_the_agent_exits_2(ticket_api, run_cli):
     assert "404" in line
 
 
-def test_ctrl_c_while_the_answer_streams_exits_130(start_agent, ticket_api, subprocess_env, tmp_path):
-    # A slow offline model: its answer (what it can do) takes seconds to stream.
-    agent = start_agent(ticket_api.url, AGENT_OFFLINE_WORD_DELAY_MS="200")
+def test_ctrl_c_while_the_answer_streams_exits_130(start_agent, start_fake_llm, ticket_api, subprocess_env, tmp_path):
+    # The model's answer is held after its first word: the CLI is mid-answer until we let go.
+    answer_held = threading.Event()
+    llm = start_fake_llm(lambda request: Reply(text="Here is an answer that takes its time.", hold=answer_held))
+    agent = start_agent(ticket_api.url, AGENT_LLM_PROVIDER="openai", OPENAI_BASE_URL=f"{llm.url}/v1",
+                        OPENAI_API_KEY="sk-test", OPENAI_MODEL="gpt-test")
     process = subprocess.Popen([sys.executable, str(CLI), "hello there", agent.url], cwd=tmp_path,
                                env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         readable, _, _ = select.select([process.stdout], [], [], 30)
         assert readable, "no answer token within 30 s"
-        first = os.read(process.stdout.fileno(), 1024)
-        assert first.strip()
-        # Tokens arrive as they are produced: the answer is still streaming.
-        time.sleep(0.3)
-        assert process.poll() is None
+        assert os.read(process.stdout.fileno(), 1024).strip() == b"Here"
+        assert process.poll() is None  # the rest of the answer is held: it is still streaming
 
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=15)
     finally:
+        answer_held.set()
         if process.poll() is None:
             process.kill()
             process.wait()

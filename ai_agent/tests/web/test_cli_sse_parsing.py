@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cli import SseEvent, parse_sse, sse_lines
+from cli import SseEvent, frame_event, parse_sse, sse_frames, sse_lines
 
 FRAMES = 'retry: 5000\n\n: ping\n\nevent: token\ndata: {"delta":"Hi \\u2028 there"}\n\nevent: end\ndata: {"ok":true}\n\n'
 EXPECTED = [SseEvent("token", '{"delta":"Hi \\u2028 there"}'), SseEvent("end", '{"ok":true}')]
@@ -28,3 +28,11 @@ def test_multi_line_data_is_joined_and_an_unfinished_event_is_dropped():
     lines = ["event: token", "data: one", "data:two", "", "event: end", "data: {}"]
 
     assert list(parse_sse(lines)) == [SseEvent("token", "one\ntwo")]
+
+
+def test_frames_keep_every_line_and_only_frames_with_data_carry_an_event():
+    frames = list(sse_frames(sse_lines([FRAMES])))
+
+    assert frames == [["retry: 5000"], [": ping"], ["event: token", 'data: {"delta":"Hi \\u2028 there"}'],
+                      ["event: end", 'data: {"ok":true}']]
+    assert [frame_event(frame) for frame in frames] == [None, None, *EXPECTED]

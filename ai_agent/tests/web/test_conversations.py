@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
-
 import httpx
-import psycopg
 import pytest
-
-from conftest import postgres_url_or_skip
 
 pytestmark = pytest.mark.e2e  # starts the ticket API (and other processes)
 
@@ -104,25 +97,11 @@ def test_a_thread_survives_a_restart_of_the_agent_on_sqlite(start_agent_process,
     assert (tmp_path / "agent-data" / "conversations.sqlite3").is_file()
 
 
-@pytest.fixture
-def fresh_postgres_database() -> Iterator[str]:
-    """The URL of a new, empty database on TICKETS_TEST_POSTGRES_URL's server; dropped afterwards."""
-    server = urlsplit(postgres_url_or_skip())
-    name = f"agent_threads_{secrets.token_hex(6)}"
-    admin_url = urlunsplit(server._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(server._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.mark.postgres
 def test_two_agent_processes_on_one_postgres_share_threads(start_agent_process, ticket_api, chat, fresh_postgres_database):
-    first = start_agent_process(ticket_api.url, AGENT_CHECKPOINT_URL=fresh_postgres_database)
-    second = start_agent_process(ticket_api.url, AGENT_CHECKPOINT_URL=fresh_postgres_database)
+    database = fresh_postgres_database("agent_threads")
+    first = start_agent_process(ticket_api.url, AGENT_CHECKPOINT_URL=database)
+    second = start_agent_process(ticket_api.url, AGENT_CHECKPOINT_URL=database)
 
     _, thread = turn(chat, first.url, "create a ticket about the VPN outage")
     [ticket] = tickets(ticket_api)

@@ -1,4 +1,8 @@
-"""A client that disconnects cancels its run: no tool call afterwards, no task left behind."""
+"""A client that disconnects cancels its run: no tool call afterwards, no task left behind.
+
+The proxy in front of the ticket API holds the run's ticket call while the client leaves, so the
+run is mid-tool for as long as the test needs, and nothing is left to timing.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,15 @@ import pytest
 
 pytestmark = pytest.mark.e2e  # starts the ticket API (and other processes)
 
-API_DELAY = 2.0  # every ticket call takes this long, so the run is mid-tool when the client leaves
+# What the server gets to drop a run's tasks once its client has gone; a test that hits it fails.
+SETTLE_TIMEOUT_S = 20
+# Longer than that, so that a run that ignored the disconnect is still stuck in the held call
+# when the test looks, instead of giving up on it by itself.
+TICKET_TIMEOUT_S = "60"
 
 
 def wait_for(condition, timeout: float) -> bool:
+    """Poll `condition` (state on the server's event loop, which offers no event to wait on)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -35,37 +44,39 @@ def ticket_count(ticket_api) -> int:
 
 
 def test_disconnecting_mid_run_stops_it_before_the_next_tool_call(
-        ticket_api, start_slow_proxy, start_agent, chat, read_frames):
-    proxy = start_slow_proxy(ticket_api.url, delay=API_DELAY)
-    agent = start_agent(proxy.url)
+        ticket_api, start_proxy, start_agent, chat, read_frames):
+    proxy = start_proxy(ticket_api.url)
+    agent = start_agent(proxy.url, AGENT_TICKET_TIMEOUT_S=TICKET_TIMEOUT_S)
     # One complete run first, so that long-lived tasks (e.g. sse-starlette's shutdown watcher)
     # belong to the idle baseline.
     assert chat(agent.url, "list tickets").events[-1] == "end"
-    assert wait_for(lambda: not any("run_asgi" in task for task in agent.tasks()), timeout=5)
+    assert wait_for(lambda: not any("run_asgi" in task for task in agent.tasks()), timeout=SETTLE_TIMEOUT_S)
     idle_tasks = agent.tasks()  # the server's own tasks, no request in flight
-    calls_before = len(proxy.requests)
+    calls_before = len(proxy.seen)
 
-    # Two intents: the run lists tickets (slow), then would create one. Leave during the listing.
+    # Two intents: the run lists tickets (held at the proxy), then would create one. Leave while
+    # the listing is held.
+    proxy.hold()
     with httpx.Client(timeout=30) as client, client.stream(
             "GET", agent.url + "/chat",
             params={"message": "list tickets and create a ticket about the VPN outage"}) as response:
         first_tool = next(frame for frame in read_frames(response) if frame.name == "tool")
-    left_at = time.monotonic()
-    assert first_tool.data["name"] == "list_tickets"
+        assert first_tool.data["name"] == "list_tickets"
+        [(method, path, _)] = proxy.wait_for_requests(calls_before + 1)[calls_before:]
+        assert (method, path.partition("?")[0]) == ("GET", "/api/tickets/")
 
-    # The server notices at once: well before the slow listing could have finished, the run's
-    # tasks are gone from its event loop.
-    assert wait_for(lambda: agent.tasks() == idle_tasks, timeout=API_DELAY / 2), \
+    # The server notices at once: while the listing is still held, the run's tasks are gone.
+    assert wait_for(lambda: agent.tasks() == idle_tasks, timeout=SETTLE_TIMEOUT_S), \
         f"tasks still running after the client left: {left_over(agent.tasks(), idle_tasks)}"
-    assert time.monotonic() - left_at < API_DELAY
 
-    # Long enough for the listing to finish and a create to reach the API, had the run gone on.
-    time.sleep(2 * API_DELAY + 1)
-    calls = [(method, path) for _, method, path in proxy.requests[calls_before:]]
-    # At most the listing that was in flight when the client left (it may not have been sent yet).
-    assert [method for method, _ in calls] in ([], ["GET"]), calls
-    assert ticket_count(ticket_api) == 0
-    assert agent.tasks() == idle_tasks, left_over(agent.tasks(), idle_tasks)
-
+    # Let the listing through; a run that went on would now create the ticket.
+    proxy.release()
+    proxy.wait_until_idle()
     # The service itself is fine and answers the next request in full.
     assert chat(agent.url, "list tickets").events[-1] == "end"
+    # Stopping the agent ends everything it could still send: what the proxy saw is final.
+    agent.stop()
+    proxy.wait_until_idle()
+    calls = [(method, path.partition("?")[0]) for method, path, _ in proxy.seen[calls_before:]]
+    assert calls == [("GET", "/api/tickets/"), ("GET", "/api/tickets/")], calls  # the held one, the next run's
+    assert ticket_count(ticket_api) == 0

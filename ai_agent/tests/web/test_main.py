@@ -10,6 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.sse import event_names
+
 pytestmark = pytest.mark.e2e  # starts the ticket API (and other processes)
 
 AI_AGENT_DIR = Path(__file__).resolve().parents[2]
@@ -50,7 +52,7 @@ def test_main_serves_the_agent_on_agent_port(ticket_api, subprocess_env, port, t
         assert health.json()["status"] == "ok"
         with httpx.stream("GET", url + "/chat", params={"message": "list tickets"}, timeout=30) as response:
             assert response.status_code == 200
-            assert "event: end" in response.read().decode()
+            assert event_names(response.read().decode())[-1] == "end"
     finally:
         output = stop(process)
     assert "0.0.0.0:%d" % port in output  # listens on every interface, as a container needs
