@@ -49,7 +49,12 @@ FLOOR_ROUNDS = 3
 
 def server_defaults() -> tuple[int, int]:
     """The workers and threads that gunicorn.conf.py gives the production server on this machine."""
-    config = runpy.run_path(str(TICKET_SYSTEM_DIR / "gunicorn.conf.py"))
+    # gunicorn reads its config with ticket_system/ on sys.path (the file imports config.env).
+    sys.path.insert(0, str(TICKET_SYSTEM_DIR))
+    try:
+        config = runpy.run_path(str(TICKET_SYSTEM_DIR / "gunicorn.conf.py"))
+    finally:
+        sys.path.remove(str(TICKET_SYSTEM_DIR))
     return config["workers"], config["threads"]
 
 

@@ -66,13 +66,22 @@ def test_read_only_fields_sent_in_the_body_are_ignored(api_client, list_url):
     assert not body["created"].startswith("2001") and not body["updated"].startswith("2001")
 
 
-def test_title_is_trimmed_and_may_be_255_characters_after_trimming(api_client, list_url):
-    title = "x" * 255
+def test_title_is_trimmed_and_may_be_255_characters_as_sent(api_client, list_url):
+    title = "x" * 251
     response = api_client.post(list_url, {"title": f"  {title}\n ", "description": "d"}, format="json")
 
     assert response.status_code == 201, response.content
     assert response.json()["title"] == title
     assert Ticket.objects.get().title == title
+
+
+def test_a_title_over_255_characters_as_sent_is_a_400_even_if_trimming_would_shorten_it(api_client, list_url):
+    # The OpenAPI document's maxLength counts the text as sent; the API must refuse what it refuses.
+    response = api_client.post(list_url, {"title": f"  {'x' * 255}", "description": "d"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"title": ["Ensure this field has no more than 255 characters."]}
+    assert not Ticket.objects.exists()
 
 
 @pytest.mark.parametrize("title", ["a", "Ünïcødé ✓ 票"])

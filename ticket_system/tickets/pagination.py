@@ -85,6 +85,8 @@ class TicketPagination(pagination.PageNumberPagination):
         if raw in self.last_page_strings:
             return paginator.num_pages
         number = digits.whole_number(raw)
+        if number is None and digits.ASCII_DIGITS.fullmatch(raw) and raw.strip("0"):
+            raise exceptions.NotFound(self.invalid_page_message)  # a page number past any table's end
         if number is None or number < 1:
             raise exceptions.ValidationError({"page": [f"Must be a page number from 1, or 'last', got '{raw}'."]})
         return number
