@@ -1,0 +1,72 @@
+"""Tickets get a priority, an assignee and tags (issue 11), in seconds on a million tickets.
+
+Both columns are added in place: PostgreSQL (11+) stores a constant DEFAULT once instead of
+rewriting the table, and on SQLite `ALTER TABLE ADD COLUMN` only edits the schema. Django's SQLite
+AddField would instead copy the whole table for a NOT NULL column (its "remake"), which also
+drops the table's triggers (search index, status counts, version token of migrations 0003/0004):
+`priority` has a db_default, so the plain ADD COLUMN is valid SQLite, and InPlaceAddField uses it.
+The indexes are shaped like the existing ones: a filter's column, then the default order.
+"""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+
+class InPlaceAddField(migrations.AddField):
+    """AddField as `ALTER TABLE ... ADD COLUMN` on every database (see the module docstring)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        BaseDatabaseSchemaEditor.add_field(schema_editor, model, model._meta.get_field(self.name))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tickets", "0005_trigram_indexes_without_pending_list"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        InPlaceAddField(
+            model_name="ticket",
+            name="priority",
+            field=models.PositiveSmallIntegerField(
+                choices=[(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")], db_default=2, default=2),
+        ),
+        migrations.AddField(  # nullable without a default: Django's SQLite AddField is in place already
+            model_name="ticket",
+            name="assignee",
+            field=models.ForeignKey(blank=True, db_index=False, limit_choices_to={"is_active": True}, null=True,
+                                    on_delete=django.db.models.deletion.SET_NULL, related_name="assigned_tickets",
+                                    to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(fields=["priority", "-created", "-id"], name="ticket_priority_created_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(fields=["priority", "id"], name="ticket_priority_id_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(fields=["assignee", "-created", "-id"], name="ticket_assignee_created_idx"),
+        ),
+        migrations.CreateModel(
+            name="TicketTag",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=32)),
+                ("ticket", models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE,
+                                             related_name="tags", to="tickets.ticket")),
+            ],
+            options={
+                "indexes": [models.Index(fields=["name", "ticket"], name="tickettag_name_ticket_idx")],
+                "constraints": [models.UniqueConstraint(fields=("ticket", "name"), name="tickettag_ticket_name_uniq")],
+            },
+        ),
+    ]
