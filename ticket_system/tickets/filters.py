@@ -3,14 +3,13 @@
 from datetime import timezone
 
 from django import forms
+from django.db.models import F
 from django_filters import rest_framework as filters
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
-from django.db.models import F
-
-from . import digits, priorities, search, tags, workflow
-from .models import Status, Ticket, TicketTag
+from . import digits, priorities, search, selectors, tags, workflow
+from .models import Status, Ticket
 
 
 class StatusFormField(forms.ChoiceField):
@@ -94,7 +93,7 @@ class TagsFilter(filters.Filter):
 
     def filter(self, queryset, value):
         for name in value or []:
-            queryset = queryset.filter(id__in=TicketTag.objects.filter(name=name).values("ticket_id"))
+            queryset = selectors.with_tag(queryset, name)
         return queryset
 
 

@@ -28,6 +28,11 @@ def tickets() -> QuerySet[Ticket]:
     return Ticket.objects.all()
 
 
+def with_tag(queryset: QuerySet[Ticket], name: str) -> QuerySet[Ticket]:
+    """The tickets of `queryset` that have the tag `name` (found by the (name, ticket) index)."""
+    return queryset.filter(id__in=TicketTag.objects.filter(name=name).values("ticket_id"))
+
+
 def ticket_for_update(ticket_id: int) -> Ticket | None:
     """One ticket by id, or None, its row locked until the transaction ends (for writes)."""
     return tickets().select_for_update().filter(pk=ticket_id).first()
