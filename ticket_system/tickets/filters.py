@@ -43,7 +43,7 @@ class PriorityFormField(forms.ChoiceField):
 
     def clean(self, value):
         name = super().clean(value)
-        return priorities.Priority[name] if name else name
+        return priorities.Priority[name] if name else None  # an empty item of priority__in: none
 
 
 class PriorityFilter(filters.ChoiceFilter):
@@ -69,7 +69,7 @@ class TrueOrFalseField(forms.Field):
         return text == "true"
 
 
-class TrueOrFalseFilter(filters.BooleanFilter):
+class TrueOrFalseFilter(filters.Filter):
     field_class = TrueOrFalseField
 
 

@@ -35,7 +35,7 @@ from rest_framework import serializers
 
 from . import digits, priorities, tags, workflow
 from .exceptions import CHOICE_ERROR_CODES
-from .filters import IdFilter, PriorityFilter, TagsFilter
+from .filters import IdFilter, PriorityFilter, TagsFilter, TrueOrFalseFilter
 from .idempotency import MAX_KEY_LENGTH
 from .pagination import TicketPagination
 from .serializers import StatusField, TicketSerializer
@@ -143,6 +143,8 @@ class FilterParameters(DjangoFilterExtension):
             if isinstance(kind, PriorityFilter):  # by name: the rank is how it is stored, not shown
                 item.clear()
                 item.update({"type": "string", "enum": list(priorities.NAMES)})
+            if isinstance(kind, TrueOrFalseFilter):  # not the foreign key's integer
+                parameter["schema"] = {"type": "boolean"}
             if isinstance(kind, TagsFilter):  # repeatable: ?tag=vpn&tag=floor-3
                 parameter.update(schema={"type": "array", "items": {"type": "string", "pattern": tags.PATTERN}},
                                  style="form", explode=True)

@@ -40,8 +40,7 @@ def update_ticket(ticket: Ticket, changes: Mapping[str, Any]) -> Changes:
 
     A status change must be allowed by the workflow (workflow.TransitionNotAllowed otherwise).
     When nothing differs nothing is saved, so `updated` keeps its value. A change of tags alone
-    saves the ticket too: its `updated` moves, and the tickets table's version token with it,
-    which keeps cached list counts (tickets/counts.py) exact for tag filters."""
+    saves the ticket too: the ticket changed, so its `updated` moves (and its ETag changes)."""
     if "resolution_status" in changes:
         workflow.ensure_allowed(ticket.resolution_status, changes["resolution_status"])
     fields = {name: new for name, new in changes.items() if name != "tags"}

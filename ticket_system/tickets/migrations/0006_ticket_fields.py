@@ -6,12 +6,41 @@ AddField would instead copy the whole table for a NOT NULL column (its "remake")
 drops the table's triggers (search index, status counts, version token of migrations 0003/0004):
 `priority` has a db_default, so the plain ADD COLUMN is valid SQLite, and InPlaceAddField uses it.
 The indexes are shaped like the existing ones: a filter's column, then the default order.
+
+Cached list counts (tickets/counts.py) are exact while the tickets table's version token holds:
+a tag list filter's and an assignee filter's results also change with writes to the tags table
+and with a renamed user, so those writes change the token too.
 """
+
+from importlib import import_module
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+
+run = import_module("tickets.migrations.0003_search_and_count_triggers").run  # statements by vendor
+
+VERSION_TOKEN_SOURCES = {  # trigger name -> (table, event)
+    "tickets_tickettag_version_insert": ("tickets_tickettag", "INSERT"),
+    "tickets_tickettag_version_delete": ("tickets_tickettag", "DELETE"),
+    "tickets_tickettag_version_update": ("tickets_tickettag", "UPDATE"),
+    "tickets_assignee_version_rename": ("auth_user", "UPDATE OF username"),
+}
+SQLITE_FORWARD = [
+    f"""CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN
+            UPDATE tickets_ticketsversion SET token = random();
+        END"""
+    for name, (table, event) in VERSION_TOKEN_SOURCES.items()
+]
+SQLITE_BACKWARD = [f"DROP TRIGGER {name}" for name in VERSION_TOKEN_SOURCES]
+# tickets_ticket_version() is migration 0004's statement-level function that sets a new token.
+POSTGRESQL_FORWARD = [
+    f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH STATEMENT EXECUTE FUNCTION tickets_ticket_version()"
+    for name, (table, event) in VERSION_TOKEN_SOURCES.items()
+]
+POSTGRESQL_BACKWARD = [f"DROP TRIGGER {name} ON {table}" for name, (table, _) in VERSION_TOKEN_SOURCES.items()]
 
 
 class InPlaceAddField(migrations.AddField):
@@ -68,5 +97,9 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["name", "ticket"], name="tickettag_name_ticket_idx")],
                 "constraints": [models.UniqueConstraint(fields=("ticket", "name"), name="tickettag_ticket_name_uniq")],
             },
+        ),
+        migrations.RunPython(
+            run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRESQL_FORWARD}),
+            run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRESQL_BACKWARD}),
         ),
     ]
