@@ -20,7 +20,24 @@ from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-run = import_module("tickets.migrations.0003_search_and_count_triggers").run  # statements by vendor
+SEARCH_AND_COUNTS = import_module("tickets.migrations.0003_search_and_count_triggers")
+VERSION = import_module("tickets.migrations.0004_tickets_version")
+run = SEARCH_AND_COUNTS.run  # statements by vendor
+TICKET_TRIGGERS = [statement for statement in (*SEARCH_AND_COUNTS.SQLITE_FORWARD, *VERSION.SQLITE_FORWARD)
+                   if statement.lstrip().startswith("CREATE TRIGGER")]
+
+
+def restore_sqlite_triggers(apps, schema_editor):
+    """Backwards only: Django's SQLite RemoveField of `assignee` copies the table (a foreign key
+    column cannot be dropped in place), which drops its triggers; put back the missing ones."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'tickets_ticket'")
+        existing = {name for (name,) in cursor.fetchall()}
+    for statement in TICKET_TRIGGERS:
+        if statement.split()[2] not in existing:
+            schema_editor.execute(statement, params=None)
 
 VERSION_TOKEN_SOURCES = {  # trigger name -> (table, event)
     "tickets_tickettag_version_insert": ("tickets_tickettag", "INSERT"),
@@ -60,6 +77,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, restore_sqlite_triggers),
         InPlaceAddField(
             model_name="ticket",
             name="priority",

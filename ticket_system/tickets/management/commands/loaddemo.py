@@ -91,6 +91,9 @@ def copy_into_postgresql(cursor, rows) -> None:
     # over: the indexes are built once after the COPY instead (ALTER TABLE and DROP INDEX lock the
     # table until the commit, so no other connection sees it without them) and counted once.
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    # The assignee's foreign key is checked at the end of the COPY, not at the commit: PostgreSQL
+    # refuses CREATE INDEX on a table with foreign key checks still pending.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tickets_ticket' "
         "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
