@@ -25,44 +25,48 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class StatusField(serializers.ChoiceField):
-    """A ticket status in any letter case, stored and returned upper case."""
+class NameField(serializers.ChoiceField):
+    """One of a few names, in any letter case (surrounding blanks ignored); anything else is refused
+    with `refusal` (a code exceptions.CHOICE_ERROR_CODES answers with a 422)."""
 
-    default_error_messages = {
-        "invalid": "Not a valid string.",
-        "invalid_status": workflow.not_a_status("{value}"),
-    }
+    refusal = "invalid_choice"
 
-    def __init__(self, **kwargs):
-        super().__init__(choices=Status.choices, **kwargs)
+    def __init__(self, names, **kwargs):
+        super().__init__(choices=names, **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
-        value = data.strip().upper()
-        if value not in Status.values:
-            self.fail("invalid_status", value=data)
+        value = self.parse(data.strip().upper())
+        if value is None:
+            self.fail(self.refusal, value=data)
         return value
 
+    def parse(self, name: str):
+        return name if name in self.choices else None
 
-class PriorityField(serializers.ChoiceField):
-    """A priority by name in any letter case, stored as its rank and returned by name, upper case."""
 
-    default_error_messages = {
-        "invalid": "Not a valid string.",
-        "invalid_priority": priorities.not_a_priority("{value}"),
-    }
+class StatusField(NameField):
+    """A ticket status in any letter case, stored and returned upper case."""
+
+    refusal = "invalid_status"
+    default_error_messages = {"invalid": "Not a valid string.", refusal: workflow.not_a_status("{value}")}
 
     def __init__(self, **kwargs):
-        super().__init__(choices=priorities.NAMES, **kwargs)
+        super().__init__(Status.choices, **kwargs)
 
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        priority = priorities.from_name(data)
-        if priority is None:
-            self.fail("invalid_priority", value=data)
-        return priority
+
+class PriorityField(NameField):
+    """A priority by name in any letter case, stored as its rank and returned by name, upper case."""
+
+    refusal = "invalid_priority"
+    default_error_messages = {"invalid": "Not a valid string.", refusal: priorities.not_a_priority("{value}")}
+
+    def __init__(self, **kwargs):
+        super().__init__(priorities.NAMES, **kwargs)
+
+    def parse(self, name: str):
+        return priorities.from_name(name)
 
     def to_representation(self, value):
         return priorities.Priority(value).name
