@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework import serializers
 
-from tickets import selectors, services
+from tickets import search, selectors, services
 from tickets.models import Ticket
 from tickets.serializers import TicketSerializer
 
@@ -235,3 +235,12 @@ def test_the_fast_read_shows_tags_and_assignee_as_drf_would(create, users):
 
     assert serializer.data == serializers.ModelSerializer.to_representation(TicketSerializer(generic), generic)
     assert serializer.data["tags"] == sorted(["b", "a-1", "a.1", "a_1"])
+
+
+@pytest.mark.parametrize("many_matches", [0, 5_000], ids=["tested-in-order", "fetched-by-tag"])
+def test_a_tag_finds_the_same_tickets_whichever_way_it_is_looked_up(api_client, list_url, triaged, monkeypatch,
+                                                                   many_matches):
+    monkeypatch.setattr(search, "MANY_MATCHES", many_matches)  # selectors.with_tag's choice of query
+
+    assert ids(api_client.get(list_url, {"tag": "vpn"})) == [triaged["urgent"], triaged["low"]]
+    assert ids(api_client.get(list_url, {"tag": ["vpn", "floor-3"], "ordering": "priority"})) == [triaged["urgent"]]

@@ -13,10 +13,11 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Expression, QuerySet
+from django.db.models import Exists, Expression, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
 
+from . import counts, search
 from .models import Ticket, TicketTag
 
 # Stands for the ticket id in the compiled statement; each read puts the real id in its place.
@@ -29,8 +30,22 @@ def tickets() -> QuerySet[Ticket]:
 
 
 def with_tag(queryset: QuerySet[Ticket], name: str) -> QuerySet[Ticket]:
-    """The tickets of `queryset` that have the tag `name` (found by the (name, ticket) index)."""
-    return queryset.filter(id__in=TicketTag.objects.filter(name=name).values("ticket_id"))
+    """The tickets of `queryset` that have the tag `name`.
+
+    A tag on many tickets: tickets are read in the list's order and each tested (EXISTS, one
+    probe of the (ticket, name) index), which stops once a page is full. A rare tag: its few
+    tickets are fetched through the (name, ticket) index and sorted. At a million tickets on
+    SQLite a tag on a third of them took 370 ms the second way and 0.1 ms the first; a tag on a
+    handful would need the whole table tested the first way. As in tickets/search.py."""
+    tagged = TicketTag.objects.filter(name=name)
+    if tag_count(name) > search.MANY_MATCHES:
+        return queryset.filter(Exists(tagged.filter(ticket_id=OuterRef("pk"))))
+    return queryset.filter(id__in=tagged.values("ticket_id"))
+
+
+def tag_count(name: str) -> int:
+    """How many tickets have the tag (exact; counted once per state of the tickets, tickets/counts.py)."""
+    return counts.cached(("tag", name), TicketTag.objects.filter(name=name).count)
 
 
 def ticket_for_update(ticket_id: int) -> Ticket | None:
