@@ -12,10 +12,11 @@ from datetime import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketTag
+from tickets.priorities import Priority
 
 LIST_URL = "/api/tickets/"
-TICKET_KEYS = {"id", "title", "description", "created", "updated", "resolution_status"}
+TICKET_KEYS = {"id", "title", "description", "created", "updated", "resolution_status", "priority", "assignee", "tags"}
 
 
 @pytest.fixture(autouse=True)
@@ -89,9 +90,12 @@ def row_state() -> Callable[[int], dict | None]:
     request lost and changed nothing."""
 
     def state(ticket_id: int) -> dict | None:
-        return Ticket.objects.filter(pk=ticket_id).values(
-            "id", "title", "description", "resolution_status", "created", "updated"
+        state = Ticket.objects.filter(pk=ticket_id).values(
+            "id", "title", "description", "resolution_status", "created", "updated", "priority", "assignee"
         ).first()
+        if state is not None:
+            state["tags"] = sorted(TicketTag.objects.filter(ticket_id=ticket_id).values_list("name", flat=True))
+        return state
 
     return state
 
@@ -107,6 +111,9 @@ def assert_ticket_json() -> Callable[[dict, Ticket], None]:
         assert body["title"] == ticket.title
         assert body["description"] == ticket.description
         assert body["resolution_status"] == ticket.resolution_status
+        assert body["priority"] == Priority(ticket.priority).name
+        assert body["assignee"] == (ticket.assignee.username if ticket.assignee else None)
+        assert body["tags"] == sorted(ticket.tags.values_list("name", flat=True))
         for name in ("created", "updated"):
             assert body[name].endswith("Z"), f"{name} must be UTC ending in Z: {body[name]}"
             assert datetime.fromisoformat(body[name]) == getattr(ticket, name)

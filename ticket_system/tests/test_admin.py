@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tickets.admin import TicketAdmin
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketTag
 
 CHANGELIST = "/admin/tickets/ticket/"
 
@@ -55,7 +55,7 @@ def test_the_changelist_shows_the_contract_columns(admin_client, make_ticket):
     response = admin_client.get(CHANGELIST)
 
     columns = [column for column in response.context["cl"].list_display if column != "action_checkbox"]
-    assert columns == ["id", "title", "resolution_status", "created", "updated"]
+    assert columns == ["id", "title", "resolution_status", "priority", "assignee", "tag_list", "created", "updated"]
     assert listed_ids(response) == {ticket.pk}
     assert b"Projector flickers" in response.content
 
@@ -91,7 +91,8 @@ def test_created_and_updated_are_read_only_on_the_change_form(admin_client, make
     response = admin_client.get(change_url(ticket))
 
     assert response.status_code == 200
-    assert set(response.context["adminform"].form.fields) == {"title", "description", "resolution_status"}
+    assert set(response.context["adminform"].form.fields) == {"title", "description", "resolution_status", "priority",
+                                                              "assignee", "tags"}
     readonly = set(TicketAdmin.readonly_fields)
     assert {"created", "updated"} <= readonly
 
@@ -100,7 +101,7 @@ def test_the_change_form_saves_an_allowed_transition(admin_client, make_ticket):
     ticket = make_ticket(resolution_status="OPEN")
 
     response = admin_client.post(change_url(ticket), {
-        "title": "Edited in admin", "description": "d", "resolution_status": "RESOLVED"})
+        "title": "Edited in admin", "description": "d", "resolution_status": "RESOLVED", "priority": "2"})
 
     assert response.status_code == 302
     ticket.refresh_from_db()
@@ -113,7 +114,7 @@ def test_the_change_form_refuses_a_forbidden_transition(admin_client, make_ticke
     before = row_state(ticket.pk)
 
     response = admin_client.post(change_url(ticket), {
-        "title": "Edited in admin", "description": "d", "resolution_status": new})
+        "title": "Edited in admin", "description": "d", "resolution_status": new, "priority": "2"})
 
     assert response.status_code == 200  # the form is shown again, with its error
     assert response.context["adminform"].form.errors
@@ -197,7 +198,7 @@ def test_saving_the_change_form_without_changes_saves_nothing(admin_client, make
     before = row_state(ticket.pk)
 
     response = admin_client.post(change_url(ticket), {
-        "title": "As it was", "description": "d", "resolution_status": "OPEN"})
+        "title": "As it was", "description": "d", "resolution_status": "OPEN", "priority": "2"})
 
     assert response.status_code == 302
     assert row_state(ticket.pk) == before  # not even `updated` moves
@@ -205,7 +206,7 @@ def test_saving_the_change_form_without_changes_saves_nothing(admin_client, make
 
 def test_the_add_form_creates_a_ticket(admin_client):
     response = admin_client.post(reverse("admin:tickets_ticket_add"), {
-        "title": "Added in admin", "description": "d", "resolution_status": "RESOLVED"})
+        "title": "Added in admin", "description": "d", "resolution_status": "RESOLVED", "priority": "2"})
 
     assert response.status_code == 302
     ticket = Ticket.objects.get()
@@ -243,3 +244,60 @@ def test_a_change_form_for_an_id_that_is_not_ascii_digits_says_it_does_not_exist
     response = admin_client.get(f"{CHANGELIST}{object_id}/change/")
 
     assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+# Priority, assignee and tags (issue 11).
+
+@pytest.fixture
+def agent_user(django_user_model):
+    return django_user_model.objects.create_user("agent-smith")
+
+
+def test_the_change_form_saves_priority_assignee_and_tags_through_the_services(admin_client, make_ticket,
+                                                                               agent_user, row_state):
+    ticket = make_ticket()
+
+    response = admin_client.post(change_url(ticket), {
+        "title": ticket.title, "description": ticket.description, "resolution_status": "OPEN",
+        "priority": "4", "assignee": str(agent_user.pk), "tags": "VPN, floor-3 vpn"})
+
+    assert response.status_code == 302
+    stored = row_state(ticket.pk)
+    assert (stored["priority"], stored["assignee"], stored["tags"]) == (4, agent_user.pk, ["floor-3", "vpn"])
+    assert admin_client.get(change_url(ticket)).context["adminform"].form.initial["tags"] == "floor-3, vpn"
+
+
+def test_the_change_form_refuses_a_bad_tag_and_changes_nothing(admin_client, make_ticket, row_state):
+    ticket = make_ticket()
+    before = row_state(ticket.pk)
+
+    response = admin_client.post(change_url(ticket), {
+        "title": "Changed", "description": "d", "resolution_status": "OPEN", "priority": "2", "tags": "vpn no/slash"})
+
+    assert response.status_code == 200
+    assert "tags" in response.context["adminform"].form.errors
+    assert row_state(ticket.pk) == before
+
+
+def test_the_changelist_filters_by_priority_assignee_and_tag(admin_client, make_ticket, agent_user):
+    urgent, assigned, tagged = make_ticket(), make_ticket(), make_ticket()
+    Ticket.objects.filter(pk=urgent.pk).update(priority=4)
+    Ticket.objects.filter(pk=assigned.pk).update(assignee=agent_user)
+    TicketTag.objects.create(ticket=tagged, name="vpn")
+    changelist = admin_client.get(CHANGELIST)
+
+    assert listed_ids(admin_client.get(CHANGELIST + filter_link(changelist, "priority", "Urgent"))) == {urgent.pk}
+    assert listed_ids(admin_client.get(CHANGELIST + filter_link(changelist, "assignee", "agent-smith"))) == {assigned.pk}
+    assert listed_ids(admin_client.get(CHANGELIST, {"tag": "vpn"})) == {tagged.pk}
+    assert b"vpn" in changelist.content and b"agent-smith" in changelist.content
+
+
+def test_assign_to_me_assigns_the_selected_tickets_to_the_admin(admin_client, admin_user, make_ticket, row_state):
+    selected, kept = [make_ticket(), make_ticket()], make_ticket()
+
+    response = run_action(admin_client, "assign_to_me", selected)
+
+    assert response.status_code == 302
+    assert [row_state(ticket.pk)["assignee"] for ticket in [*selected, kept]] == [admin_user.pk, admin_user.pk, None]
+    [success] = messages_of(response)[constants.SUCCESS]
+    assert re.search(r"\b2\b", success) and admin_user.username in success

@@ -10,7 +10,7 @@ from django.db.models import Count
 
 import pytest
 
-from tickets.demo import COMMON_WORDS
+from tickets.demo import COMMON_WORDS, DEMO_ASSIGNEES
 from tickets.models import StatusCount, Ticket
 
 
@@ -38,3 +38,19 @@ def test_loaddemo_adds_tickets_that_search_and_counts_see(api_client, list_url, 
 def test_loaddemo_refuses_a_count_below_one():
     with pytest.raises(CommandError, match="--count"):
         call_command("loaddemo", "--count", "0")
+
+
+def test_loaddemo_fills_priorities_assignees_and_tags(api_client, list_url):
+    call_command("loaddemo", "--count", "600", stdout=io.StringIO())
+
+    def count(**params) -> int:
+        return api_client.get(list_url, params).json()["count"]
+
+    assert all(count(priority=name) > 0 for name in ("LOW", "NORMAL", "HIGH", "URGENT"))
+    assert count(priority="URGENT") < count(priority="NORMAL")
+    assigned = {name: count(assignee=name) for name in DEMO_ASSIGNEES}
+    assert all(assigned.values()) and 0 < count(assignee__isnull="true") < 600
+    assert sum(assigned.values()) + count(assignee__isnull="true") == 600
+    for word in COMMON_WORDS:  # every ticket is tagged with its area
+        assert 150 <= count(tag=word) <= 260, word
+    assert count(tag=COMMON_WORDS) == 0 and count(tag="floor-3") > 0

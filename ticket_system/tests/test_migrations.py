@@ -93,3 +93,25 @@ def test_postgresql_trigram_indexes_take_new_rows_at_once(manage):
     options = json.loads(manage("shell", "-c", "import json\n" + TRIGRAM_OPTIONS).strip().splitlines()[-1])
 
     assert options == [["ticket_description_trgm_idx", ["fastupdate=off"]], ["ticket_title_trgm_idx", ["fastupdate=off"]]]
+
+
+SQLITE_TRIGGERS = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1, 2")
+    print(json.dumps(cursor.fetchall()))
+"""
+
+
+@pytest.mark.parametrize("manage", ["sqlite"], indirect=True)
+def test_unapplying_the_ticket_fields_on_sqlite_keeps_the_tickets_triggers(manage):
+    """Migration 0006 backwards copies the table (Django's SQLite RemoveField of a foreign key),
+    which drops its triggers: they must be back, or search, counts and cached counts go stale."""
+    manage("migrate", "tickets", "0005", "--noinput")
+    before = json.loads(manage("shell", "-c", "import json\n" + SQLITE_TRIGGERS).strip().splitlines()[-1])
+    manage("migrate", "--noinput")
+    manage("migrate", "tickets", "0005", "--noinput")
+
+    after = json.loads(manage("shell", "-c", "import json\n" + SQLITE_TRIGGERS).strip().splitlines()[-1])
+
+    assert after == before and len(before) == 9

@@ -98,14 +98,17 @@ def test_error_bodies_are_documented_with_their_keys(schema, kind, method):
             assert key in property_names(schema, body), (status, body)
 
 
-def test_the_ticket_schema_has_the_six_fields_and_the_three_statuses(schema):
+def test_the_ticket_schema_has_the_nine_fields_the_three_statuses_and_the_four_priorities(schema):
     created = operation(schema, "list", "post")["responses"]["201"]["content"]["application/json"]["schema"]
     ticket = resolve(schema, created)
 
-    assert set(ticket["properties"]) == {"id", "title", "description", "created", "updated", "resolution_status"}
+    assert set(ticket["properties"]) == {"id", "title", "description", "created", "updated", "resolution_status",
+                                         "priority", "assignee", "tags"}
     for name in ("id", "created", "updated"):
         assert ticket["properties"][name].get("readOnly") is True, name
     assert enum_values(schema, ticket["properties"]["resolution_status"]) == {"OPEN", "RESOLVED", "CLOSED"}
+    assert enum_values(schema, ticket["properties"]["priority"]) == {"LOW", "NORMAL", "HIGH", "URGENT"}
+    assert ticket["properties"]["assignee"]["nullable"] is True
 
 
 def enum_values(schema: dict, node: dict) -> set[str]:

@@ -22,10 +22,11 @@ EVERY_CHECK = {
                  "ensure_resource_availability", "missing_required_header", "unsupported_method",
                  "allow_header_conformance", "ignored_auth")
 }
-# Schema-valid data the API may still refuse, for reasons no schema can state: 412 (If-Match names
+# Schema-valid data the API may still refuse, for reasons no schema can state: 400 (an `assignee`
+# that is no active user's username: the document cannot list the users), 412 (If-Match names
 # another version of the ticket), 422 (a status change the workflow forbids, or an Idempotency-Key
 # already used with another body).
-POSITIVE_DATA_STATUSES = ["2xx", "304", "401", "404", "412", "422"]
+POSITIVE_DATA_STATUSES = ["2xx", "304", "400", "401", "404", "412", "422"]
 # How the API refuses invalid data. 412 too: If-Match is checked before the body is read, as RFC 9110
 # (13.2.1) asks, so a stale tag with an invalid body is a 412.
 NEGATIVE_DATA_STATUSES = ["400", "401", "404", "405", "406", "412", "413", "415", "422"]

@@ -21,7 +21,7 @@ from tickets.filters import TicketFilter
 from tickets.idempotency import MAX_KEY_LENGTH
 
 LIST_PARAMETERS = sorted({*TicketFilter.base_filters, "search", "ordering", "page", "page_size"})
-TICKET_FIELDS = ["title", "description", "resolution_status"]
+TICKET_FIELDS = ["title", "description", "resolution_status", "priority", "assignee", "tags"]
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -105,6 +105,20 @@ def test_any_text_in_any_body_field_never_reaches_a_server_error(api_client, tic
                      api_client.patch(ticket_url, {field: value}, format="json"),
                      api_client.put(ticket_url, {**body, "resolution_status": "OPEN", field: value}, format="json")):
         assert_answered(response)
+
+
+@PROPERTY_SETTINGS
+@given(values=st.lists(any_text, max_size=25))
+def test_any_list_of_text_as_tags_never_reaches_a_server_error(api_client, ticket_url, values):
+    for response in (api_client.post("/api/tickets/", {"title": "T", "description": "D", "tags": values}, format="json"),
+                     api_client.patch(ticket_url, {"tags": values}, format="json")):
+        assert_answered(response)
+
+
+@PROPERTY_SETTINGS
+@given(values=st.lists(any_text, min_size=1, max_size=4))
+def test_any_text_in_a_repeated_tag_parameter_never_reaches_a_server_error(api_client, values):
+    assert_answered(api_client.get("/api/tickets/", {"tag": values}))
 
 
 @PROPERTY_SETTINGS

@@ -8,15 +8,18 @@ from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
 
-# Validation codes that mean "well-formed, but not a status this ticket can take": 422, not 400.
-STATUS_ERROR_CODES = {"invalid_status", "transition_not_allowed"}
+# Validation codes that mean "well-formed, but not a status (or priority) this ticket can take":
+# 422, not 400, when they are all the request's errors.
+CHOICE_ERROR_CODES = {
+    "resolution_status": {"invalid_status", "transition_not_allowed"},
+    "priority": {"invalid_priority"},
+}
 
 
-def is_status_error(error: exceptions.ValidationError) -> bool:
+def is_choice_error(error: exceptions.ValidationError) -> bool:
     codes = error.get_codes()
-    return isinstance(codes, dict) and set(codes) == {"resolution_status"} and set(
-        codes["resolution_status"]
-    ) <= STATUS_ERROR_CODES
+    return isinstance(codes, dict) and bool(codes) and all(
+        set(codes[name]) <= CHOICE_ERROR_CODES.get(name, set()) for name in codes)
 
 
 def encodable(value):
@@ -36,7 +39,7 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None  # Django's handler500 answers unexpected errors (JSON, no traceback).
-    if isinstance(exc, exceptions.ValidationError) and is_status_error(exc):
+    if isinstance(exc, exceptions.ValidationError) and is_choice_error(exc):
         response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     response.data = encodable(response.data)
     return response

@@ -3,13 +3,13 @@
 from datetime import timezone
 
 from django import forms
+from django.db.models import F
 from django_filters import rest_framework as filters
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
-from . import digits, search, workflow
+from . import digits, priorities, search, selectors, tags, workflow
 from .models import Status, Ticket
-
 
 
 class StatusFormField(forms.ChoiceField):
@@ -28,6 +28,73 @@ class StatusFilter(filters.ChoiceFilter):
 
 class StatusInFilter(filters.BaseInFilter, StatusFilter):
     pass
+
+
+class PriorityFormField(forms.ChoiceField):
+    """A priority by name in any letter case; cleans to its rank, the stored value."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = [(name, name) for name in priorities.NAMES]
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_choice"] = priorities.not_a_priority("%(value)s")
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+    def clean(self, value):
+        name = super().clean(value)
+        return priorities.Priority[name] if name else None  # an empty item of priority__in: none
+
+
+class PriorityFilter(filters.ChoiceFilter):
+    field_class = PriorityFormField
+
+
+class PriorityInFilter(filters.BaseInFilter, PriorityFilter):
+    pass
+
+
+class TrueOrFalseField(forms.Field):
+    """`true` or `false` in any letter case; anything else is refused (forms.NullBooleanField would
+    read it as "no filter")."""
+
+    default_error_messages = {"invalid": "Use true or false."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().lower()
+        if text not in ("true", "false"):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return text == "true"
+
+
+class TrueOrFalseFilter(filters.Filter):
+    field_class = TrueOrFalseField
+
+
+class TagsFormField(forms.Field):
+    """Every value of a repeated parameter (`?tag=vpn&tag=floor-3`), each a tag by tickets/tags.py."""
+
+    widget = forms.MultipleHiddenInput  # reads every value of the parameter, not only the last
+
+    def to_python(self, value):
+        names = [text for text in (value or []) if text]
+        try:
+            return sorted({tags.normalize(text) for text in names})
+        except tags.InvalidTag as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class TagsFilter(filters.Filter):
+    """Tickets that have every tag given."""
+
+    field_class = TagsFormField
+
+    def filter(self, queryset, value):
+        for name in value or []:
+            queryset = selectors.with_tag(queryset, name)
+        return queryset
 
 
 class UtcDateTimeField(forms.DateTimeField):
@@ -84,6 +151,16 @@ class TicketFilter(filters.FilterSet):
     resolution_status__in = StatusInFilter(
         field_name="resolution_status", lookup_expr="in", help_text="Comma-separated statuses, e.g. OPEN,CLOSED."
     )
+    priority = PriorityFilter(help_text=f"{', '.join(priorities.NAMES)}, any letter case.")
+    priority__in = PriorityInFilter(
+        field_name="priority", lookup_expr="in", help_text="Comma-separated priorities, e.g. HIGH,URGENT."
+    )
+    assignee = filters.CharFilter(field_name="assignee__username", help_text="The assignee's username.")
+    assignee__isnull = TrueOrFalseFilter(
+        field_name="assignee", lookup_expr="isnull", help_text="true: unassigned tickets; false: assigned ones."
+    )
+    tag = TagsFilter(field_name="tags__name", help_text="A tag the tickets have; repeat it for tickets that have every one "
+                               "(?tag=vpn&tag=floor-3).")
 
     class Meta:
         model = Ticket
@@ -121,7 +198,16 @@ class StrictOrderingFilter(OrderingFilter):
             )
         if not any(field.removeprefix("-") == "id" for field in fields):
             fields.append("-id" if fields[0].startswith("-") else "id")
-        return fields
+        return [self.expression(field) for field in fields]
+
+    @staticmethod
+    def expression(field: str):
+        """What the database orders by: the field itself (priority is stored as its rank, so it
+        orders by rank), but the assignee by username, unassigned tickets last either way."""
+        if field.removeprefix("-") != "assignee":
+            return field
+        username = F("assignee__username")
+        return username.desc(nulls_last=True) if field.startswith("-") else username.asc(nulls_last=True)
 
 
 class WordSearchFilter(BaseFilterBackend):

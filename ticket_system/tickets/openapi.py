@@ -33,8 +33,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from . import digits, workflow
-from .filters import IdFilter
+from . import digits, priorities, tags, workflow
+from .exceptions import CHOICE_ERROR_CODES
+from .filters import IdFilter, PriorityFilter, TagsFilter, TrueOrFalseFilter
 from .idempotency import MAX_KEY_LENGTH
 from .pagination import TicketPagination
 from .serializers import StatusField, TicketSerializer
@@ -57,6 +58,21 @@ class FieldErrorsSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         return {"type": "object", "minProperties": 1, "additionalProperties": MESSAGES,
                 "description": "Messages keyed by the body field or query parameter at fault."}
+
+
+class ChoiceErrorsSerializer(serializers.Serializer):
+    """Marker for the schema below: a 422's body."""
+
+
+class ChoiceErrorsSchema(OpenApiSerializerExtension):
+    """A 422: only fields whose value is no choice they take, or a move the workflow forbids
+    (exceptions.CHOICE_ERROR_CODES), each with its messages."""
+
+    target_class = ChoiceErrorsSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        return {"type": "object", "minProperties": 1, "additionalProperties": False,
+                "properties": {name: MESSAGES for name in CHOICE_ERROR_CODES}}
 
 
 class TicketBodySchema(OpenApiSerializerExtension):
@@ -86,6 +102,18 @@ class TrimmedTextSchema(OpenApiSerializerFieldExtension):
         return {**schema, "pattern": NOT_BLANK_NO_NUL} if direction == "request" else schema
 
 
+class TagsSchema(OpenApiSerializerFieldExtension):
+    """Tags in requests: the tag rule's pattern (tickets/tags.py), at most MAX_TAGS."""
+
+    target_class = "tickets.serializers.TagsField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["items"] = {"type": "string", "pattern": tags.PATTERN}
+        return schema
+
+
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "tickets.authentication.BearerTokenAuthentication"
     name = "bearerToken"
@@ -108,9 +136,20 @@ class FilterParameters(DjangoFilterExtension):
         filters = self.target.get_filterset_class(auto_schema.view, auto_schema.view.get_queryset()).base_filters
         for parameter in parameters:
             parameter["allowEmptyValue"] = True
-            if isinstance(filters[parameter["name"]], IdFilter):
-                schema = parameter["schema"]
-                (schema["items"] if schema["type"] == "array" else schema).update(ID_LIMITS)
+            schema, kind = parameter["schema"], filters[parameter["name"]]
+            item = schema["items"] if schema["type"] == "array" else schema
+            if isinstance(kind, IdFilter):
+                item.update(ID_LIMITS)
+            if isinstance(kind, PriorityFilter):  # by name: the rank is how it is stored, not shown
+                item.clear()
+                item.update({"type": "string", "enum": list(priorities.NAMES)})
+            if isinstance(kind, TrueOrFalseFilter):  # not the foreign key's integer
+                parameter["schema"] = {"type": "boolean"}
+            if isinstance(kind, TagsFilter):
+                # One tag a value. Repeatable (?tag=vpn&tag=floor-3), as its description says; not
+                # declared as an exploded array, whose one-item form schemathesis 4 reads as a
+                # string that violates it, and reports every accepted ?tag=vpn as a failure.
+                parameter["schema"] = {"type": "string", "pattern": tags.PATTERN}
         return parameters
 
 
@@ -136,11 +175,11 @@ BadRequest = OpenApiResponse(
     description="A body field or query parameter at fault (messages by name), or a request refused whole "
     "(malformed JSON, a bad Content-Length or Host: a detail).",
 )
-StatusErrors = inline_serializer("StatusErrors", {"resolution_status": serializers.ListField(
-    child=serializers.CharField(), min_length=1)})
+StatusErrors = ChoiceErrorsSerializer
 IdempotencyKeyReused = inline_serializer("IdempotencyKeyReused", {"Idempotency-Key": serializers.ListField(
     child=serializers.CharField(), min_length=1)})
-WORKFLOW = f"Unsupported status value, or a status change the workflow forbids ({workflow.summary()})"
+WORKFLOW = (f"Unsupported status or priority value, or a status change the workflow forbids "
+            f"({workflow.summary()})")
 NotFound = OpenApiResponse(Detail, description="Ticket with id '<id>' was not found (ids are whole numbers).")
 Stale = OpenApiResponse(Detail, description="If-Match does not match the ticket's current ETag; nothing changed.")
 COMMON_ERRORS = {

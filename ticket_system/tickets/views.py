@@ -11,7 +11,7 @@ from .models import Ticket
 from .openapi import TICKET_SCHEMA
 from .serializers import TicketSerializer
 
-ORDERING_FIELDS = ["created", "title", "id", "updated", "resolution_status"]
+ORDERING_FIELDS = ["created", "title", "id", "updated", "resolution_status", "priority", "assignee"]
 WRITE_ACTIONS = ("update", "partial_update", "destroy")
 
 
@@ -42,6 +42,10 @@ class TicketViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.tickets()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.with_details(page)
 
     def get_object(self) -> Ticket:
         """The ticket in the URL; for writes, locked until the transaction ends and checked against

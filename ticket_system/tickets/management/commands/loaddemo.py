@@ -1,5 +1,7 @@
 """`python manage.py loaddemo --count 1000000`: fill the database with realistic tickets, fast.
 
+The demo assignees are users of their own (no password: they cannot sign in), created when missing.
+
 Everything happens in one transaction. On PostgreSQL the rows go in with COPY. On SQLite the per-row insert triggers (search index, status counts) and the list indexes
 are slow to keep up row by row for a million rows (the title index alone is a random insert per
 row), so they are set aside for the load (their SQL kept from sqlite_master), the new rows are
@@ -11,20 +13,22 @@ import time
 from contextlib import contextmanager
 from itertools import islice
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from tickets.demo import demo_rows
+from tickets.demo import DEMO_ASSIGNEES, DemoTicket, demo_rows
 from tickets.search import FTS_TABLE
 
-COLUMNS = "title, description, created, updated, resolution_status"
+COLUMNS = "title, description, created, updated, resolution_status, priority, assignee_id"
+TAG_COLUMNS = "ticket_id, name"
 BATCH = 20_000
 INSERT_TRIGGERS = ("tickets_ticket_fts_insert", "tickets_ticket_count_insert", "tickets_ticket_version_insert")
 CACHE_KIB = 256 * 1024  # SQLite's page cache for the load; its default (2 MiB) makes index builds spill
 
 
 class Command(BaseCommand):
-    help = "Add COUNT generated tickets (realistic titles, descriptions, dates and statuses)."
+    help = "Add COUNT generated tickets (realistic titles, descriptions, dates, statuses, priorities, assignees, tags)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--count", type=int, default=1000, help="how many tickets to add (default 1000)")
@@ -34,16 +38,52 @@ class Command(BaseCommand):
         if count < 1:
             raise CommandError("--count must be at least 1")
         started = time.perf_counter()
-        rows = demo_rows(count, seed)
         with transaction.atomic(), connection.cursor() as cursor:
+            rows = ticket_rows(demo_rows(count, seed), demo_users(), tags := [])
+            cursor.execute("SELECT coalesce(max(id), 0) FROM tickets_ticket")
+            last_id_before = cursor.fetchone()[0]
             if connection.vendor == "postgresql":
                 copy_into_postgresql(cursor, rows)
             else:
-                insert_into_sqlite(cursor, rows)
+                insert_into_sqlite(cursor, rows, last_id_before)
+            add_tags(cursor, last_id_before, tags)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 settle_postgresql(cursor)
         self.stdout.write(f"Added {count} tickets in {time.perf_counter() - started:.1f} s.")
+
+
+def demo_users() -> dict[str, int]:
+    """The id of each demo assignee's user, created when missing."""
+    User = get_user_model()
+    ids = {}
+    for username in DEMO_ASSIGNEES:
+        user, created = User.objects.get_or_create(**{User.USERNAME_FIELD: username})
+        if created:
+            user.set_unusable_password()
+            user.save()
+        ids[username] = user.pk
+    return ids
+
+
+def ticket_rows(tickets, user_ids: dict[str, int], tags: list[tuple[str, ...]]):
+    """Each ticket's values in COLUMNS' order; its tags appended to `tags`, in the same order."""
+    for ticket in tickets:
+        tags.append(ticket.tags)
+        yield (*ticket[:DemoTicket._fields.index("assignee")], user_ids.get(ticket.assignee))
+
+
+def add_tags(cursor, last_id_before: int, tags: list[tuple[str, ...]]) -> None:
+    """The new tickets' tags, matched to the tickets by the order of their ids."""
+    cursor.execute("SELECT id FROM tickets_ticket WHERE id > %s ORDER BY id", [last_id_before])
+    rows = ((ticket_id, name) for (ticket_id,), names in zip(cursor.fetchall(), tags, strict=True) for name in names)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY tickets_tickettag ({TAG_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    while batch := list(islice(rows, BATCH)):
+        cursor.executemany(f"INSERT INTO tickets_tickettag ({TAG_COLUMNS}) VALUES (%s, %s)", batch)
 
 
 def copy_into_postgresql(cursor, rows) -> None:
@@ -51,6 +91,9 @@ def copy_into_postgresql(cursor, rows) -> None:
     # over: the indexes are built once after the COPY instead (ALTER TABLE and DROP INDEX lock the
     # table until the commit, so no other connection sees it without them) and counted once.
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    # The assignee's foreign key is checked at the end of the COPY, not at the commit: PostgreSQL
+    # refuses CREATE INDEX on a table with foreign key checks still pending.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tickets_ticket' "
         "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
@@ -79,18 +122,16 @@ def settle_postgresql(cursor) -> None:
         cursor.execute("VACUUM (ANALYZE) tickets_ticket")
 
 
-def insert_into_sqlite(cursor, rows) -> None:
+def insert_into_sqlite(cursor, rows, last_id_before: int) -> None:
     adapt = connection.ops.adapt_datetimefield_value  # the text format Django itself writes
-    cursor.execute("SELECT coalesce(max(id), 0) FROM tickets_ticket")
-    last_id_before = cursor.fetchone()[0]
     cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets_ticket' AND sql IS NOT NULL")
     indexes = [(name, "index") for (name,) in cursor.fetchall()]
     with set_aside(cursor, [*indexes, *((name, "trigger") for name in INSERT_TRIGGERS)]):
         while batch := list(islice(rows, BATCH)):
             cursor.executemany(
-                f"INSERT INTO tickets_ticket ({COLUMNS}) VALUES (%s, %s, %s, %s, %s)",
-                [(title, text, adapt(created), adapt(updated), status) for title, text, created, updated, status in batch],
+                f"INSERT INTO tickets_ticket ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(title, text, adapt(created), adapt(updated), *rest) for title, text, created, updated, *rest in batch],
             )
         if last_id_before == 0:
             cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")  # one pass, fastest
