@@ -21,7 +21,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     CLOSED: (),
 }
 
-ORDERING_FIELDS = ("created", "updated", "title", "id", STATUS_FIELD)
+# priority sorts by rank (-priority: URGENT first), assignee by username (the API's rules).
+ORDERING_FIELDS = ("created", "updated", "title", "id", STATUS_FIELD, "priority", "assignee")
 ORDERINGS = tuple(ordering for field in ORDERING_FIELDS for ordering in (field, f"-{field}"))
 Ordering = Literal[ORDERINGS]  # type: ignore[valid-type]
 DEFAULT_ORDERING = "-created"  # newest first
