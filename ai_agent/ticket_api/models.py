@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ticket_api.rules import STATUS_FIELD, Status
+from ticket_api.rules import DEFAULT_PRIORITY, STATUS_FIELD, Priority, Status
 
 _WIRE_NAMES = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
 
@@ -50,6 +50,10 @@ class Ticket(NewTicket):
     id: int
     created: datetime
     updated: datetime
+    # Triage fields (the tools do not set them yet); kept so a ticket's data is the API's whole.
+    priority: Priority = DEFAULT_PRIORITY
+    assignee: str | None = None
+    tags: list[str] = Field(default_factory=list)
 
     def differs_from(self, changes: TicketChanges) -> TicketChanges:
         """Only those of `changes` that this ticket does not have already."""

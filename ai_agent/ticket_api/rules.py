@@ -12,6 +12,10 @@ from typing import Literal
 OPEN, RESOLVED, CLOSED = "OPEN", "RESOLVED", "CLOSED"
 STATUSES = (OPEN, RESOLVED, CLOSED)
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+# In rank order, lowest first; a new ticket is NORMAL.
+PRIORITIES = ("LOW", "NORMAL", "HIGH", "URGENT")
+Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
+DEFAULT_PRIORITY = "NORMAL"
 STATUS_FIELD = "resolution_status"  # the API's name for a ticket's status
 
 # Which status a ticket may move to from each status. Setting the status it already has is a no-op.

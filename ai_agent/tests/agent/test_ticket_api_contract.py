@@ -16,6 +16,7 @@ from ticket_api.rules import (
     DESCRIPTION_MAX_LENGTH,
     MAX_PAGE_SIZE,
     ORDERINGS,
+    PRIORITIES,
     STATUS_FIELD,
     STATUSES,
     TITLE_MAX_LENGTH,
@@ -46,6 +47,10 @@ def component(schema: dict[str, Any], name: str) -> dict[str, Any]:
 def test_the_statuses_are_the_apis(schema):
     assert set(list_parameter(schema, STATUS_FIELD)["enum"]) == set(STATUSES)
     assert set(component(schema, "ResolutionStatusEnum")["enum"]) == set(STATUSES)
+
+
+def test_the_priorities_are_the_apis(schema):
+    assert list(component(schema, "PriorityEnum")["enum"]) == list(PRIORITIES)  # in rank order
 
 
 def test_the_orderings_are_the_apis(schema):
