@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
+from .models import Status
 from .priorities import Priority
 
 COMMON_WORDS = ("network", "mailbox", "printer")
@@ -38,7 +39,7 @@ DETAILS = [
     "It works from home but not in the office.",
     "We need this fixed before the quarterly close.",
 ]
-STATUSES = ("OPEN", "RESOLVED", "CLOSED")
+STATUSES = tuple(Status.values)  # OPEN, RESOLVED, CLOSED: the order STATUS_WEIGHTS follows
 STATUS_WEIGHTS = (0.3, 0.3, 0.4)
 PRIORITY_WEIGHTS = {Priority.LOW: 0.2, Priority.NORMAL: 0.55, Priority.HIGH: 0.2, Priority.URGENT: 0.05}
 DEMO_ASSIGNEES = ("ana", "ben", "chloe", "dmitri", "esther")
